@@ -1,0 +1,28 @@
+// The time source of WillGate. Code that needs the time takes a `const Clock&` so that tests
+// can drive it with a ManualClock (common/manual_clock.h).
+//
+// Threads: now() may be called from any thread.
+#pragma once
+
+#include <chrono>
+
+namespace wg {
+
+class Clock {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+    using duration = std::chrono::steady_clock::duration;
+
+    virtual ~Clock() = default;
+
+    // Monotonic: never goes backwards (except a ManualClock that a test sets back).
+    virtual time_point now() const = 0;
+};
+
+// The real monotonic clock (std::chrono::steady_clock).
+class SteadyClock final : public Clock {
+public:
+    time_point now() const override { return std::chrono::steady_clock::now(); }
+};
+
+}  // namespace wg

@@ -1,0 +1,52 @@
+// The rules for each configuration value, in one place. The loader applies them with the line
+// of the offending value, validate() applies them to a finished Config, and the command line
+// applies them to its overrides. Each check returns nullopt when the value is fine, otherwise
+// the message that ConfigError (or the usage error) carries.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+
+namespace wg::config {
+
+struct IntegerRange {
+    std::int64_t min;
+    std::int64_t max;
+};
+
+inline constexpr IntegerRange kPortRange{0, 65535};
+inline constexpr IntegerRange kMaxPacketSizeRange{1, 268435460};
+inline constexpr IntegerRange kMaxConnectionsRange{0, 4294967295};
+inline constexpr IntegerRange kMaxInflightMessagesRange{1, 65535};
+inline constexpr IntegerRange kMaxQueuedMessagesRange{1, 4294967295};
+inline constexpr IntegerRange kMaxOutputBufferRange{4096, 4294967295};
+inline constexpr IntegerRange kConnectTimeoutRange{1, 3600};
+
+std::optional<std::string> check_range(std::int64_t value, IntegerRange range);
+
+// `address` must be an IPv4 or IPv6 literal ("::", "0.0.0.0", "127.0.0.1", "fe80::1"); host
+// names and brackets are refused.
+std::optional<std::string> check_bind_address(std::string_view address);
+
+// One of the names wg::log::parse_level() accepts.
+std::optional<std::string> check_log_level(std::string_view level);
+
+std::optional<std::string> check_data_dir(std::string_view data_dir);
+
+// Two listeners conflict when they would bind the same port (other than 0) on the same
+// address, or when one of them binds the wildcard address that covers the other: "::" covers
+// every address (dual stack), "0.0.0.0" every IPv4 address.
+struct ListenerConflict {
+    std::size_t first;   // index of the earlier listener
+    std::size_t second;  // index of the later listener, the one to report
+    std::string message;
+};
+std::optional<ListenerConflict> find_listener_conflict(const std::vector<Listener>& listeners);
+
+}  // namespace wg::config

@@ -1,0 +1,47 @@
+// WillGate's configuration: plain, typed structs with the defaults built in.
+//
+// A Config is built once at start-up (config_loader.h, then validate.h) and then only read, so
+// it may be shared between threads without locking. Every key is documented once, in the
+// example file config/willgate.toml.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wg::config {
+
+struct Listener {
+    std::string bind = "::";  // address to bind; "::" = all IPv6 and IPv4 addresses (dual stack), "0.0.0.0" = all IPv4
+    std::uint16_t port = 1883;  // 0 = pick a free port (the log says which)
+};
+
+struct Limits {
+    std::uint32_t max_packet_size = 1048576;  // bytes, whole packet; 1..268435460
+    std::uint32_t max_connections = 50000;  // concurrent client connections; 0 = unlimited
+    std::uint16_t max_inflight_messages = 20;  // unacknowledged QoS 1/2 messages sent to one client, 1..65535
+    std::uint32_t max_queued_messages = 1000;  // QoS 1/2 messages queued per client beyond in-flight (also for offline persistent sessions); >= 1
+    std::uint32_t max_output_buffer = 1048576;  // bytes waiting to be written to one client before QoS 0 messages to it are dropped, >= 4096
+    std::uint32_t connect_timeout = 10;  // seconds a new socket has to send CONNECT, 1..3600
+};
+
+struct Logging {
+    std::string level = "info";  // error | warning | info | debug
+};
+
+struct Storage {
+    std::string data_dir = "/var/lib/willgate";
+};
+
+struct Config {
+    std::vector<Listener> listeners{Listener{}};  // at least one
+    Limits limits;
+    Logging log;
+    Storage storage;
+    std::string source;  // file the config came from, "" for built-in defaults
+};
+
+// The built-in defaults: one listener on [::]:1883, source "".
+inline Config default_config() { return Config{}; }
+
+}  // namespace wg::config

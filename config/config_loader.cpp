@@ -1,0 +1,290 @@
+#include "config/config_loader.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "config/checks.h"
+#include "config/validate.h"
+
+namespace wg::config {
+namespace {
+
+using KeyList = std::span<const std::string_view>;
+
+constexpr std::array<std::string_view, 4> kTopLevelKeys{"listener", "limits", "log", "storage"};
+constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
+constexpr std::array<std::string_view, 6> kLimitsKeys{
+    "max_packet_size",     "max_connections",   "max_inflight_messages",
+    "max_queued_messages", "max_output_buffer", "connect_timeout"};
+constexpr std::array<std::string_view, 1> kLogKeys{"level"};
+constexpr std::array<std::string_view, 1> kStorageKeys{"data_dir"};
+
+constexpr std::size_t kMaxSuggestionDistance = 2;
+
+std::string join(const std::string& path, std::string_view name) {
+    return path.empty() ? std::string{name} : path + "." + std::string{name};
+}
+
+std::string listener_key(std::size_t index) { return "listener[" + std::to_string(index) + "]"; }
+
+std::size_t line_of(const toml::node& node) { return node.source().begin.line; }
+
+std::string describe_type(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a floating-point number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        case toml::node_type::none:
+            break;
+    }
+    return "nothing";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// "(did you mean "x"?)" for a near miss, otherwise the list of the keys that are allowed.
+std::string hint(std::string_view unknown, KeyList known) {
+    const auto closest = std::min_element(known.begin(), known.end(), [&](auto a, auto b) {
+        return edit_distance(unknown, a) < edit_distance(unknown, b);
+    });
+    if (closest != known.end() && edit_distance(unknown, *closest) <= kMaxSuggestionDistance) {
+        return "(did you mean \"" + std::string{*closest} + "\"?)";
+    }
+    std::string list;
+    for (const std::string_view key : known) {
+        list += list.empty() ? "" : ", ";
+        list += key;
+    }
+    return "(expected one of: " + list + ")";
+}
+
+// Turns the TOML document into a Config, throwing ConfigError at the first problem.
+class ConfigReader {
+public:
+    explicit ConfigReader(const std::string& file) : file_{file} {}
+
+    Config read(const toml::table& root) const {
+        Config config;
+        reject_unknown_keys(root, "", kTopLevelKeys);
+        read_listeners(root, config.listeners);
+        if (const toml::table* limits = child_table(root, "limits")) {
+            read_limits(*limits, config.limits);
+        }
+        if (const toml::table* log = child_table(root, "log")) {
+            reject_unknown_keys(*log, "log", kLogKeys);
+            read_string(*log, "log", "level", check_log_level, config.log.level);
+        }
+        if (const toml::table* storage = child_table(root, "storage")) {
+            reject_unknown_keys(*storage, "storage", kStorageKeys);
+            read_string(*storage, "storage", "data_dir", check_data_dir, config.storage.data_dir);
+        }
+        config.source = file_;
+        return config;
+    }
+
+private:
+    [[noreturn]] void fail(std::size_t line, std::string key, std::string message) const {
+        throw ConfigError{file_, line, std::move(key), std::move(message)};
+    }
+
+    void reject_unknown_keys(const toml::table& table, const std::string& path,
+                             KeyList known) const {
+        for (const auto& [key, node] : table) {
+            if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
+                continue;
+            }
+            const bool is_table = node.is_table() || node.is_array_of_tables();
+            const std::size_t line =
+                key.source().begin.line != 0 ? key.source().begin.line : line_of(node);
+            fail(line, join(path, key.str()),
+                 std::string{is_table ? "unknown table " : "unknown key "} + hint(key.str(), known));
+        }
+    }
+
+    // The table `name` of `parent`; nullptr when it is absent.
+    const toml::table* child_table(const toml::table& parent, std::string_view name) const {
+        const toml::node* node = parent.get(name);
+        if (node == nullptr) {
+            return nullptr;
+        }
+        if (!node->is_table()) {
+            fail(line_of(*node), std::string{name},
+                 "expected a table ([" + std::string{name} + "]), got " + describe_type(*node));
+        }
+        return node->as_table();
+    }
+
+    void read_listeners(const toml::table& root, std::vector<Listener>& listeners) const {
+        const toml::node* node = root.get("listener");
+        if (node == nullptr) {
+            return;  // the default listener stays
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr) {
+            fail(line_of(*node), "listener",
+                 "expected an array of tables ([[listener]]), got " + describe_type(*node));
+        }
+        if (array->empty()) {
+            fail(line_of(*node), "listener",
+                 "at least one listener is required (leave out \"listener\" for the default "
+                 "[::]:1883)");
+        }
+        listeners.clear();
+        std::vector<std::size_t> lines;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const toml::node& element = *array->get(i);
+            const std::string key = listener_key(i);
+            const toml::table* table = element.as_table();
+            if (table == nullptr) {
+                fail(line_of(element), key,
+                     "expected a table ([[listener]]), got " + describe_type(element));
+            }
+            reject_unknown_keys(*table, key, kListenerKeys);
+            Listener listener;
+            read_string(*table, key, "bind", check_bind_address, listener.bind);
+            read_integer(*table, key, "port", kPortRange, listener.port);
+            listeners.push_back(std::move(listener));
+            lines.push_back(line_of(*table));
+        }
+        if (const auto conflict = find_listener_conflict(listeners)) {
+            fail(lines[conflict->second], listener_key(conflict->second),
+                 conflict->message + " (" + listener_key(conflict->first) + ", line " +
+                     std::to_string(lines[conflict->first]) + ")");
+        }
+    }
+
+    void read_limits(const toml::table& table, Limits& limits) const {
+        reject_unknown_keys(table, "limits", kLimitsKeys);
+        read_integer(table, "limits", "max_packet_size", kMaxPacketSizeRange,
+                     limits.max_packet_size);
+        read_integer(table, "limits", "max_connections", kMaxConnectionsRange,
+                     limits.max_connections);
+        read_integer(table, "limits", "max_inflight_messages", kMaxInflightMessagesRange,
+                     limits.max_inflight_messages);
+        read_integer(table, "limits", "max_queued_messages", kMaxQueuedMessagesRange,
+                     limits.max_queued_messages);
+        read_integer(table, "limits", "max_output_buffer", kMaxOutputBufferRange,
+                     limits.max_output_buffer);
+        read_integer(table, "limits", "connect_timeout", kConnectTimeoutRange,
+                     limits.connect_timeout);
+    }
+
+    // Leaves `out` alone when the key is absent. The range fits T (checks.h).
+    template <typename T>
+    void read_integer(const toml::table& table, const std::string& path, std::string_view name,
+                      IntegerRange range, T& out) const {
+        const toml::node* node = table.get(name);
+        if (node == nullptr) {
+            return;
+        }
+        const toml::value<std::int64_t>* integer = node->as_integer();
+        if (integer == nullptr) {
+            fail(line_of(*node), join(path, name),
+                 "expected an integer, got " + describe_type(*node));
+        }
+        if (const auto problem = check_range(integer->get(), range)) {
+            fail(line_of(*node), join(path, name), *problem);
+        }
+        out = static_cast<T>(integer->get());
+    }
+
+    // Leaves `out` alone when the key is absent.
+    template <typename Check>
+    void read_string(const toml::table& table, const std::string& path, std::string_view name,
+                     Check check, std::string& out) const {
+        const toml::node* node = table.get(name);
+        if (node == nullptr) {
+            return;
+        }
+        const toml::value<std::string>* text = node->as_string();
+        if (text == nullptr) {
+            fail(line_of(*node), join(path, name), "expected a string, got " + describe_type(*node));
+        }
+        if (const auto problem = check(text->get())) {
+            fail(line_of(*node), join(path, name), *problem);
+        }
+        out = text->get();
+    }
+
+    const std::string& file_;
+};
+
+}  // namespace
+
+Config parse_config(std::string_view toml_text, const std::string& source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, std::string_view{source_name});
+    } catch (const toml::parse_error& error) {
+        const toml::source_position& where = error.source().begin;
+        throw ConfigError{source_name, where.line, "",
+                          "TOML syntax error at column " + std::to_string(where.column) + ": " +
+                              std::string{error.description()}};
+    }
+    Config config = ConfigReader{source_name}.read(root);
+    validate(config);
+    return config;
+}
+
+Config load_config_file(const std::string& path) {
+    std::error_code status_error;
+    if (std::filesystem::is_directory(path, status_error)) {
+        throw ConfigError{path, 0, "", "cannot read: is a directory"};
+    }
+    std::ifstream file{path, std::ios::binary};
+    if (!file) {
+        const int error = errno;
+        throw ConfigError{path, 0, "",
+                          "cannot open: " + (error != 0 ? std::generic_category().message(error)
+                                                        : std::string{"unknown error"})};
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) {
+        throw ConfigError{path, 0, "", "cannot read: input/output error"};
+    }
+    return parse_config(text.str(), path);
+}
+
+}  // namespace wg::config

@@ -1,0 +1,61 @@
+#include "config/validate.h"
+
+#include <optional>
+#include <string>
+
+#include "config/checks.h"
+
+namespace wg::config {
+namespace {
+
+std::string listener_key(std::size_t index) { return "listener[" + std::to_string(index) + "]"; }
+
+class Validator {
+public:
+    explicit Validator(const Config& config)
+        : file_{config.source.empty() ? "built-in defaults" : config.source} {}
+
+    void check(const std::optional<std::string>& problem, const std::string& key) const {
+        if (problem) {
+            throw ConfigError{file_, 0, key, *problem};
+        }
+    }
+
+private:
+    std::string file_;
+};
+
+}  // namespace
+
+void validate(const Config& config) {
+    const Validator validator{config};
+    if (config.listeners.empty()) {
+        validator.check("at least one listener is required", "listener");
+    }
+    for (std::size_t i = 0; i < config.listeners.size(); ++i) {
+        validator.check(check_bind_address(config.listeners[i].bind), listener_key(i) + ".bind");
+    }
+    if (const auto conflict = find_listener_conflict(config.listeners)) {
+        validator.check(conflict->message + " (" + listener_key(conflict->first) + ")",
+                        listener_key(conflict->second));
+    }
+
+    const Limits& limits = config.limits;
+    validator.check(check_range(limits.max_packet_size, kMaxPacketSizeRange),
+                    "limits.max_packet_size");
+    validator.check(check_range(limits.max_connections, kMaxConnectionsRange),
+                    "limits.max_connections");
+    validator.check(check_range(limits.max_inflight_messages, kMaxInflightMessagesRange),
+                    "limits.max_inflight_messages");
+    validator.check(check_range(limits.max_queued_messages, kMaxQueuedMessagesRange),
+                    "limits.max_queued_messages");
+    validator.check(check_range(limits.max_output_buffer, kMaxOutputBufferRange),
+                    "limits.max_output_buffer");
+    validator.check(check_range(limits.connect_timeout, kConnectTimeoutRange),
+                    "limits.connect_timeout");
+
+    validator.check(check_log_level(config.log.level), "log.level");
+    validator.check(check_data_dir(config.storage.data_dir), "storage.data_dir");
+}
+
+}  // namespace wg::config

@@ -1,0 +1,63 @@
+#include "gateway/gateway.h"
+
+#include <csignal>
+
+#include <asio.hpp>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "gateway/command_line.h"
+#include "gateway/data_directory.h"
+#include "local_broker/core/broker.h"
+#include "local_broker/net/broker_server.h"
+#include "local_broker/net/endpoint_name.h"
+
+namespace wg::gateway {
+namespace {
+
+core::BrokerSettings broker_settings(const config::Limits& limits) {
+    core::BrokerSettings settings;
+    settings.max_inflight_messages = limits.max_inflight_messages;
+    settings.max_queued_messages = limits.max_queued_messages;
+    settings.max_output_buffer = limits.max_output_buffer;
+    settings.connect_timeout = std::chrono::seconds(limits.connect_timeout);
+    return settings;
+}
+
+net::NetSettings net_settings(const config::Limits& limits) {
+    net::NetSettings settings;
+    settings.max_packet_size = limits.max_packet_size;
+    settings.max_connections = limits.max_connections;
+    settings.max_output_buffer = limits.max_output_buffer;
+    return settings;
+}
+
+}  // namespace
+
+int run(const config::Config& config) {
+    DataDirectory data_directory(config.storage.data_dir);
+
+    asio::io_context io(1);
+    SteadyClock clock;
+    core::Broker broker(broker_settings(config.limits), clock);
+    net::BrokerServer server(io, broker, net_settings(config.limits));
+    for (const auto& listener : config.listeners) {
+        const auto endpoint = server.listen(listener.bind, listener.port);
+        log::info("listening on " + net::endpoint_name(endpoint));
+    }
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const std::error_code& error, int signal_number) {
+        if (error) return;
+        log::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+        server.stop();
+    });
+
+    server.start();
+    log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());
+    io.run();
+    log::info("stopped");
+    return kExitOk;
+}
+
+}  // namespace wg::gateway

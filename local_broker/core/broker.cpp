@@ -1,0 +1,135 @@
+#include "local_broker/core/broker.h"
+
+#include <type_traits>
+#include <utility>
+
+#include "local_broker/core/connection_log.h"
+
+namespace wg::core {
+
+using codec::ReasonCode;
+
+Broker::Broker(BrokerSettings settings, const Clock& clock) : settings_(settings), clock_(clock) {}
+
+Broker::~Broker() = default;
+
+void Broker::add_observer(broker::ConnectionObserver& observer) { observers_.push_back(&observer); }
+
+Connection* Broker::open(ClientLink& link) {
+    const std::uint64_t id = next_connection_id_++;
+    auto connection = std::make_unique<Connection>(id, link, KeepAlive(clock_.now(), settings_.connect_timeout));
+    Connection* raw = connection.get();
+    connections_.emplace(id, std::move(connection));
+    return raw;
+}
+
+void Broker::on_packet(Connection& connection, codec::Packet&& packet) {
+    connection.keep_alive.touch(clock_.now());
+    if (!connection.connected) {
+        if (auto* connect = std::get_if<codec::Connect>(&packet)) {
+            handle_connect(connection, *connect);
+        } else {
+            protocol_error(connection, ReasonCode::ProtocolError, "first packet is not CONNECT");
+        }
+        return;
+    }
+    std::visit(
+        [&](auto& p) {
+            using T = std::decay_t<decltype(p)>;
+            if constexpr (std::is_same_v<T, codec::Connect>) {
+                protocol_error(connection, ReasonCode::ProtocolError, "second CONNECT");
+            } else if constexpr (std::is_same_v<T, codec::Publish>) {
+                handle_publish(connection, p);
+            } else if constexpr (std::is_same_v<T, codec::Puback>) {
+                handle_puback(connection, p.packet_id);
+            } else if constexpr (std::is_same_v<T, codec::Pubrec>) {
+                handle_pubrec(connection, p.packet_id);
+            } else if constexpr (std::is_same_v<T, codec::Pubrel>) {
+                handle_pubrel(connection, p.packet_id);
+            } else if constexpr (std::is_same_v<T, codec::Pubcomp>) {
+                handle_pubcomp(connection, p.packet_id);
+            } else if constexpr (std::is_same_v<T, codec::Subscribe>) {
+                handle_subscribe(connection, p);
+            } else if constexpr (std::is_same_v<T, codec::Unsubscribe>) {
+                handle_unsubscribe(connection, p);
+            } else if constexpr (std::is_same_v<T, codec::Pingreq>) {
+                send(connection, codec::Pingresp{});
+            } else if constexpr (std::is_same_v<T, codec::Disconnect>) {
+                close(connection, broker::DisconnectCause::ClientDisconnect, "");
+            } else {
+                // CONNACK, SUBACK, UNSUBACK, PINGRESP only travel from server to client.
+                protocol_error(connection, ReasonCode::ProtocolError,
+                               "unexpected " + std::string(packet_name(codec::packet_type(packet))) +
+                                   " from a client");
+            }
+        },
+        packet);
+}
+
+void Broker::on_decode_error(Connection& connection, const codec::DecodeError& error) {
+    if (!connection.connected && error.reason == ReasonCode::UnsupportedProtocolVersion) {
+        // 3.1.1 (MQTT-3.1.2-2): answer CONNACK 0x01 before closing.
+        refuse_connect(connection, error.reason, error.message);
+        return;
+    }
+    protocol_error(connection, error.reason, error.message);
+}
+
+void Broker::on_closed(Connection& connection, broker::DisconnectCause cause, std::string reason) {
+    close(connection, cause, reason);
+}
+
+void Broker::tick() {
+    const auto now = clock_.now();
+    std::vector<std::uint64_t> expired;
+    for (const auto& [id, connection] : connections_)
+        if (connection->keep_alive.expired(now)) expired.push_back(id);
+    for (std::uint64_t id : expired) {
+        auto it = connections_.find(id);
+        if (it == connections_.end()) continue;
+        Connection& connection = *it->second;
+        if (connection.connected) {
+            close(connection, broker::DisconnectCause::KeepAliveTimeout,
+                  "no packet within 1.5 x keep alive (" + std::to_string(connection.keep_alive.limit().count()) +
+                      " ms)");
+        } else {
+            close(connection, broker::DisconnectCause::ConnectTimeout,
+                  "no CONNECT within " + std::to_string(connection.keep_alive.limit().count()) + " ms");
+        }
+    }
+    publish_due_wills();
+}
+
+void Broker::shutdown() {
+    std::vector<std::uint64_t> ids;
+    ids.reserve(connections_.size());
+    for (const auto& entry : connections_) ids.push_back(entry.first);
+    for (std::uint64_t id : ids) {
+        auto it = connections_.find(id);
+        if (it != connections_.end()) close(*it->second, broker::DisconnectCause::ServerShutdown, "gateway stopping");
+    }
+    // Sessions end with the process: Wills still waiting for their delay go out now.
+    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) {
+        ++counters_.wills_published;
+        route(make_message(std::move(due.will.topic), std::move(due.will.payload), due.will.qos, due.will.retain));
+    }
+}
+
+BrokerStats Broker::stats() const {
+    BrokerStats stats = counters_;
+    stats.connections = connections_.size();
+    stats.sessions = sessions_.size();
+    stats.subscriptions = subscriptions_.subscription_count();
+    stats.retained_messages = retained_.size();
+    return stats;
+}
+
+void Broker::publish(const MessagePtr& message) { route(message); }
+
+void Broker::send(Connection& connection, const codec::Packet& packet) {
+    scratch_.clear();
+    codec::encode(packet, connection.version, scratch_);
+    connection.link.write(scratch_);
+}
+
+}  // namespace wg::core

@@ -1,0 +1,136 @@
+#pragma once
+// The MQTT broker's logic, independent of sockets: connections and sessions,
+// the subscription tree, retained messages, QoS 1/2 flows, Wills and
+// keep-alive.
+//
+// Threading: single-threaded. Every call happens on the event-loop thread that
+// owns the broker; other threads post work to that loop.
+//
+// Driving it: the network layer calls open() for each accepted socket, then
+// on_packet() for each decoded packet, on_decode_error() when bytes do not form
+// a valid packet, and on_closed() when the socket fails or the peer closes it.
+// tick() runs the timers (keep-alive, connect deadline). The broker answers
+// through ClientLink::write() and ends connections with ClientLink::close();
+// after that call the Connection pointer is gone and the network layer must not
+// use it.
+//
+// Errors: a protocol violation closes that connection only (its Will is
+// published), is logged once with client id, peer and reason, and is reported to
+// the observers.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "local_broker/codec/codec.h"
+#include "local_broker/core/broker_settings.h"
+#include "local_broker/core/connection.h"
+#include "local_broker/core/retained_store.h"
+#include "local_broker/core/session.h"
+#include "local_broker/core/subscription_tree.h"
+#include "local_broker/core/will_registry.h"
+#include "willgate/connection_events.h"
+
+namespace wg::core {
+
+struct BrokerStats {
+    std::size_t connections = 0;         // open network connections
+    std::size_t sessions = 0;            // sessions, online and offline
+    std::size_t subscriptions = 0;
+    std::size_t retained_messages = 0;
+    std::uint64_t messages_received = 0;
+    std::uint64_t messages_sent = 0;
+    std::uint64_t messages_dropped = 0;  // QoS 0 to slow clients, QoS 1/2 beyond the queue limit
+    std::uint64_t wills_published = 0;
+};
+
+class Broker {
+public:
+    Broker(BrokerSettings settings, const Clock& clock);
+    ~Broker();
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+
+    void add_observer(broker::ConnectionObserver& observer);
+
+    // A new network connection. The returned pointer is valid until the broker
+    // calls link.close().
+    Connection* open(ClientLink& link);
+
+    // The protocol version the decoder must use for this connection.
+    codec::ProtocolVersion version(const Connection& connection) const { return connection.version; }
+
+    void on_packet(Connection& connection, codec::Packet&& packet);
+    void on_decode_error(Connection& connection, const codec::DecodeError& error);
+
+    // The socket is gone (peer closed it, or an I/O error). Closes the connection
+    // with `cause`, publishing its Will.
+    void on_closed(Connection& connection, broker::DisconnectCause cause, std::string reason);
+
+    // Runs the timers: connect deadlines, keep-alive, due Wills.
+    void tick();
+
+    // Closes every connection (their Wills are published: none sent DISCONNECT).
+    void shutdown();
+
+    BrokerStats stats() const;
+
+    // Publishes a message into the broker as if a client had sent it.
+    void publish(const MessagePtr& message);
+
+private:
+    // broker_connect.cpp
+    void handle_connect(Connection& connection, codec::Connect& connect);
+    void refuse_connect(Connection& connection, codec::ReasonCode reason, const std::string& detail);
+    Session& attach_session(Connection& connection, const std::string& client_id, bool clean_session,
+                            bool& session_present);
+    void resume_session(Session& session);
+    std::string assign_client_id();
+
+    // broker_close.cpp
+    void close(Connection& connection, broker::DisconnectCause cause, const std::string& reason);
+    void protocol_error(Connection& connection, codec::ReasonCode reason, const std::string& detail);
+    void detach_session(Connection& connection);
+    void destroy_session(Session& session);
+    void publish_due_wills();
+
+    // broker_routing.cpp
+    void handle_publish(Connection& connection, codec::Publish& publish);
+    void handle_puback(Connection& connection, std::uint16_t packet_id);
+    void handle_pubrec(Connection& connection, std::uint16_t packet_id);
+    void handle_pubrel(Connection& connection, std::uint16_t packet_id);
+    void handle_pubcomp(Connection& connection, std::uint16_t packet_id);
+    void route(const MessagePtr& message);
+    void deliver(Session& session, OutgoingMessage outgoing);
+    void send_inflight(Session& session, const InflightMessage& inflight, bool dup);
+    void fill_inflight(Session& session);
+
+    // broker_subscribe.cpp
+    void handle_subscribe(Connection& connection, const codec::Subscribe& subscribe);
+    void handle_unsubscribe(Connection& connection, const codec::Unsubscribe& unsubscribe);
+
+    void send(Connection& connection, const codec::Packet& packet);
+
+    BrokerSettings settings_;
+    const Clock& clock_;
+    std::vector<broker::ConnectionObserver*> observers_;
+
+    std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
+    std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;
+    SubscriptionTree subscriptions_;
+    RetainedStore retained_;
+    WillRegistry wills_;
+
+    std::uint64_t next_connection_id_ = 1;
+    std::uint64_t next_assigned_id_ = 1;
+    std::uint64_t match_stamp_ = 0;
+    std::vector<std::uint8_t> scratch_;  // encode buffer, reused
+    std::vector<Session*> match_scratch_;
+    BrokerStats counters_;
+};
+
+}  // namespace wg::core

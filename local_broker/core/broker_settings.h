@@ -1,0 +1,18 @@
+#pragma once
+// Limits and policy the broker core enforces; filled from the configuration by
+// the composition root.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace wg::core {
+
+struct BrokerSettings {
+    std::uint16_t max_inflight_messages = 20;   // unacknowledged QoS 1/2 sends per client
+    std::uint32_t max_queued_messages = 1000;   // QoS 1/2 messages waiting per client
+    std::size_t max_output_buffer = 1 << 20;    // bytes queued to a client before QoS 0 is dropped
+    std::chrono::milliseconds connect_timeout{10'000};
+};
+
+}  // namespace wg::core

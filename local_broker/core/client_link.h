@@ -1,0 +1,34 @@
+#pragma once
+// The broker core's view of one network connection. Implemented by the network
+// layer; the core never sees sockets.
+//
+// Threading: every call happens on the broker's event-loop thread.
+// Contract: after close() the core never touches the link again, and the link
+// never calls the core about this connection again.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace wg::core {
+
+class ClientLink {
+public:
+    virtual ~ClientLink() = default;
+
+    // Queues bytes for sending. Never blocks; write errors are reported later
+    // through Broker::on_closed().
+    virtual void write(std::span<const std::uint8_t> bytes) = 0;
+
+    // Bytes queued and not yet handed to the kernel.
+    virtual std::size_t pending_output() const = 0;
+
+    // Sends what is queued (best effort, bounded in time) and closes.
+    virtual void close() = 0;
+
+    // "address:port" of the remote end, for logs and events.
+    virtual const std::string& peer() const = 0;
+};
+
+}  // namespace wg::core

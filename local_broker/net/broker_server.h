@@ -1,0 +1,49 @@
+#pragma once
+// The broker's network front: its listeners and the timer that drives the
+// broker's clocks, all on one io_context.
+//
+// Threading: constructed and driven on the thread that runs the io_context.
+// Errors: listen() throws std::system_error when an address cannot be bound.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "local_broker/core/broker.h"
+#include "local_broker/net/listener.h"
+#include "local_broker/net/net_settings.h"
+
+namespace wg::net {
+
+class BrokerServer {
+public:
+    BrokerServer(asio::io_context& io, core::Broker& broker, NetSettings settings);
+
+    // Opens a listener and returns the address it is bound to (port 0 gets a free port).
+    asio::ip::tcp::endpoint listen(const std::string& bind, std::uint16_t port);
+
+    // Starts accepting and the broker timer.
+    void start();
+
+    // Stops accepting and closes every connection (their Wills are published);
+    // queued bytes are flushed for at most close_linger, then the io_context
+    // runs out of work.
+    void stop();
+
+    std::size_t open_connections() const { return count_->open; }
+
+private:
+    void schedule_tick();
+
+    asio::io_context& io_;
+    core::Broker& broker_;
+    NetSettings settings_;
+    std::shared_ptr<ConnectionCount> count_ = std::make_shared<ConnectionCount>();
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    asio::steady_timer tick_timer_;
+    bool stopped_ = false;
+};
+
+}  // namespace wg::net

@@ -1,0 +1,87 @@
+#include "local_broker/net/listener.h"
+
+#include "common/log.h"
+#include "local_broker/net/endpoint_name.h"
+
+namespace wg::net {
+namespace {
+
+asio::ip::tcp::acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint16_t port) {
+    asio::ip::tcp::endpoint endpoint(asio::ip::make_address(bind), port);
+    asio::ip::tcp::acceptor acceptor(io);
+    std::error_code error;
+    acceptor.open(endpoint.protocol(), error);
+    if (error == asio::error::address_family_not_supported && bind == "::") {
+        log::warning("IPv6 is not available: listening on 0.0.0.0 instead of [::]");
+        endpoint = asio::ip::tcp::endpoint(asio::ip::address_v4::any(), port);
+        error.clear();
+        acceptor.open(endpoint.protocol(), error);
+    }
+    if (error) throw std::system_error(error, "cannot open a socket for " + bind);
+    acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    if (endpoint.address().is_v6()) {
+        // "::" takes IPv4 too; any other IPv6 address is IPv6 only anyway.
+        acceptor.set_option(asio::ip::v6_only(false), error);
+    }
+    acceptor.bind(endpoint, error);
+    if (error) throw std::system_error(error, "cannot listen on " + endpoint_name(endpoint));
+    acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) throw std::system_error(error, "cannot listen on " + endpoint_name(endpoint));
+    return acceptor;
+}
+
+}  // namespace
+
+Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, core::Broker& broker,
+                   const NetSettings& settings, std::shared_ptr<ConnectionCount> count)
+    : acceptor_(open_acceptor(io, bind, port)),
+      retry_timer_(io),
+      broker_(broker),
+      settings_(settings),
+      count_(std::move(count)) {}
+
+void Listener::start() { accept(); }
+
+void Listener::stop() {
+    stopped_ = true;
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+}
+
+asio::ip::tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void Listener::accept() {
+    acceptor_.async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
+        on_accept(error, std::move(socket));
+    });
+}
+
+void Listener::on_accept(const std::error_code& error, asio::ip::tcp::socket socket) {
+    if (stopped_ || error == asio::error::operation_aborted) return;
+    if (error) {
+        log::warning("accept failed on " + endpoint_name(local_endpoint()) + ": " + error.message() +
+                     " (retrying in 100 ms)");
+        retry_timer_.expires_after(std::chrono::milliseconds(100));
+        retry_timer_.async_wait([this](const std::error_code& timer_error) {
+            if (!timer_error && !stopped_) accept();
+        });
+        return;
+    }
+    if (settings_.max_connections != 0 && count_->open >= settings_.max_connections) {
+        // The first refusal and every 1000th are logged, so a flood cannot fill the log.
+        if (refused_++ % 1000 == 0) {
+            std::error_code ignored;
+            log::warning("refused connection from " + endpoint_name(socket.remote_endpoint(ignored)) +
+                         ": limits.max_connections (" + std::to_string(settings_.max_connections) +
+                         ") reached; refused so far: " + std::to_string(refused_));
+        }
+        std::error_code ignored;
+        socket.close(ignored);
+    } else {
+        std::make_shared<TcpConnection>(std::move(socket), broker_, settings_, count_)->start();
+    }
+    accept();
+}
+
+}  // namespace wg::net

@@ -1,0 +1,44 @@
+#pragma once
+// Accepts TCP connections on one address and port and starts a TcpConnection
+// for each, refusing sockets beyond the connection limit.
+//
+// Threading: the io_context's thread. Errors: bind/listen failures throw
+// std::system_error from the constructor (start-up); accept errors are logged
+// and accepting resumes after a short pause (e.g. out of file descriptors).
+
+#include <memory>
+#include <string>
+
+#include <asio.hpp>
+
+#include "local_broker/core/broker.h"
+#include "local_broker/net/net_settings.h"
+#include "local_broker/net/tcp_connection.h"
+
+namespace wg::net {
+
+class Listener {
+public:
+    // `bind` is an IPv4 or IPv6 literal; "::" accepts IPv6 and IPv4 (dual
+    // stack), falling back to IPv4 only where the host has no IPv6.
+    Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, core::Broker& broker,
+             const NetSettings& settings, std::shared_ptr<ConnectionCount> count);
+
+    void start();
+    void stop();
+    asio::ip::tcp::endpoint local_endpoint() const;
+
+private:
+    void accept();
+    void on_accept(const std::error_code& error, asio::ip::tcp::socket socket);
+
+    asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer retry_timer_;
+    core::Broker& broker_;
+    const NetSettings& settings_;
+    std::shared_ptr<ConnectionCount> count_;
+    std::size_t refused_ = 0;
+    bool stopped_ = false;
+};
+
+}  // namespace wg::net
