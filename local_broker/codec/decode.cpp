@@ -55,14 +55,10 @@ public:
 
     // Two-byte length followed by that many bytes (spec 1.5.3 / 1.5.6).
     bool read_prefixed(std::string& value) {
-        std::uint16_t length = 0;
         if (remaining() < 2) return false;
-        const std::size_t start = pos_;
-        read_u16(length);
-        if (remaining() < length) {
-            pos_ = start;
-            return false;
-        }
+        const std::size_t length = (std::size_t{bytes_[pos_]} << 8U) | bytes_[pos_ + 1];
+        if (remaining() - 2 < length) return false;
+        pos_ += 2;
         take(length, value);
         return true;
     }
@@ -87,9 +83,10 @@ DecodeError malformed(std::string message) {
 }
 
 std::string_view packet_name(std::uint8_t type) {
-    constexpr std::string_view kNames[] = {
-        "RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",     "PUBREL",     "PUBCOMP",
-        "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH"};
+    constexpr std::string_view kNames[] = {"RESERVED",  "CONNECT",  "CONNACK",     "PUBLISH",
+                                           "PUBACK",    "PUBREC",   "PUBREL",      "PUBCOMP",
+                                           "SUBSCRIBE", "SUBACK",   "UNSUBSCRIBE", "UNSUBACK",
+                                           "PINGREQ",   "PINGRESP", "DISCONNECT",  "AUTH"};
     return kNames[type & 0x0FU];
 }
 

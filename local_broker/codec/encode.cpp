@@ -102,8 +102,8 @@ void encode_packet(const Connect& connect, ProtocolVersion version,
     remaining += prefixed_size(connect.client_id);
     std::uint8_t flags = connect.clean_session ? 0x02 : 0x00;
     if (connect.will) {
-        remaining += properties + prefixed_size(connect.will->topic) +
-                     prefixed_size(connect.will->payload);
+        remaining +=
+            properties + prefixed_size(connect.will->topic) + prefixed_size(connect.will->payload);
         flags = static_cast<std::uint8_t>(flags | 0x04U |
                                           (static_cast<unsigned>(connect.will->qos) << 3U) |
                                           (connect.will->retain ? 0x20U : 0x00U));
@@ -160,9 +160,9 @@ void encode_packet(const Publish& publish, ProtocolVersion version,
     // precondition; cutting it keeps the frame well formed.
     const std::string_view payload =
         std::string_view(publish.payload).substr(0, kMaxRemainingLength - head);
-    const auto flags = static_cast<std::uint8_t>(
-        (has_id && publish.dup ? 0x08U : 0x00U) | (static_cast<unsigned>(publish.qos) << 1U) |
-        (publish.retain ? 0x01U : 0x00U));
+    const auto flags = static_cast<std::uint8_t>((has_id && publish.dup ? 0x08U : 0x00U) |
+                                                 (static_cast<unsigned>(publish.qos) << 1U) |
+                                                 (publish.retain ? 0x01U : 0x00U));
 
     Writer writer(out, first_byte(PacketType::Publish, flags), head + payload.size());
     writer.prefixed(publish.topic);
@@ -209,8 +209,7 @@ void encode_packet(const Subscribe& subscribe, ProtocolVersion version,
     }
 }
 
-void encode_packet(const Suback& suback, ProtocolVersion version,
-                   std::vector<std::uint8_t>& out) {
+void encode_packet(const Suback& suback, ProtocolVersion version, std::vector<std::uint8_t>& out) {
     const std::size_t remaining = 2 + (is_v5(version) ? 1 : 0) + suback.reasons.size();
     Writer writer(out, first_byte(PacketType::Suback), remaining);
     writer.u16(suback.packet_id);

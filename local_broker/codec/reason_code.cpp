@@ -42,7 +42,8 @@ std::string_view reason_name(ReasonCode code) {
         case ReasonCode::QoSNotSupported: return "QoS not supported";
         case ReasonCode::UseAnotherServer: return "Use another server";
         case ReasonCode::ServerMoved: return "Server moved";
-        case ReasonCode::SharedSubscriptionsNotSupported: return "Shared Subscriptions not supported";
+        case ReasonCode::SharedSubscriptionsNotSupported:
+            return "Shared Subscriptions not supported";
         case ReasonCode::ConnectionRateExceeded: return "Connection rate exceeded";
         case ReasonCode::MaximumConnectTime: return "Maximum connect time";
         case ReasonCode::SubscriptionIdentifiersNotSupported:

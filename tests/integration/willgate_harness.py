@@ -49,6 +49,17 @@ def broker_mode() -> str:
     return mode
 
 
+def xfail_on_mosquitto(reason: str):
+    """Mark a test whose MQTT assertion the reference mosquitto (2.0.11) is
+    known not to meet. Not strict: timing deviations come and go."""
+    import pytest
+    return pytest.mark.xfail(broker_mode() == "mosquitto", reason=f"mosquitto 2.0.11: {reason}", strict=False)
+
+
+MOSQUITTO_KEEPALIVE = ("checks keep-alive expiry only every few seconds, so with keep-alive 1 s it "
+                       "closes after up to ~6 s instead of 1.5 s (MQTT-3.1.2-24)")
+
+
 def willgate_binary() -> str | None:
     path = os.environ.get("WILLGATE_BIN")
     if not path:
@@ -358,3 +369,62 @@ def cmake_project_version():
     m = re.search(r"project\(\s*willgate\s+VERSION\s+([0-9.]+)", text)
     assert m, "could not read the project version from CMakeLists.txt"
     return m.group(1)
+
+
+class Tool:
+    """A command-line client (mosquitto_sub/mosquitto_pub) whose stdout and
+    stderr lines are collected by a thread. Use as a context manager: it is
+    killed on exit if still running."""
+
+    def __init__(self, argv: list[str]):
+        self.argv = argv
+        self._cond = threading.Condition()
+        self._lines: list[str] = []
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for raw in iter(self.proc.stdout.readline, b""):
+            with self._cond:
+                self._lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+                self._cond.notify_all()
+
+    def lines(self) -> list[str]:
+        with self._cond:
+            return list(self._lines)
+
+    def wait_for_line(self, regex: str, timeout: float = 10.0) -> re.Match:
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self._lines:
+                    m = pattern.search(line)
+                    if m:
+                        return m
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self.proc.poll() is not None and not self._thread.is_alive()):
+                    raise AssertionError(f"{self.argv[0]}: no line matching /{regex}/ within {timeout:.0f}s; "
+                                         f"output:\n" + "\n".join(self._lines[-30:]))
+                self._cond.wait(min(remaining, 0.2))
+
+    def finish(self, timeout: float = 10.0) -> int:
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{' '.join(self.argv)} still running after {timeout:.0f}s; output:\n"
+                                 + "\n".join(self.lines()[-30:])) from None
+        self._thread.join(timeout=5)
+        return rc
+
+    def __enter__(self) -> "Tool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self._thread.join(timeout=5)
+        self.proc.stdout.close()

@@ -2,7 +2,6 @@
 // reads, size limits.
 
 #include <catch2/catch.hpp>
-
 #include <limits>
 
 #include "test_helpers.h"
@@ -66,8 +65,8 @@ TEST_CASE("encode writes the remaining length varint at the boundaries", "[unit]
         publish.payload.assign(c.value - 3, 'x');
         const Bytes out = test::encoded(publish, ProtocolVersion::Mqtt311);
         REQUIRE(out.size() == 1 + c.wire.size() + c.value);
-        CHECK(Bytes(out.begin() + 1, out.begin() + 1 + static_cast<std::ptrdiff_t>(c.wire.size())) ==
-              c.wire);
+        CHECK(Bytes(out.begin() + 1,
+                    out.begin() + 1 + static_cast<std::ptrdiff_t>(c.wire.size())) == c.wire);
         const DecodeResult decoded = decode_packet(out, ProtocolVersion::Mqtt311);
         REQUIRE(std::holds_alternative<Packet>(decoded));
         CHECK(std::get<Publish>(std::get<Packet>(decoded)) == publish);
@@ -160,7 +159,8 @@ TEST_CASE("AUTH is rejected outside MQTT 5.0", "[unit]") {
 }
 
 TEST_CASE("decode_packet rejects a frame whose size disagrees with its header", "[unit]") {
-    const DecodeResult short_frame = decode_packet(bytes({0x40, 0x02, 0x00}), ProtocolVersion::Mqtt311);
+    const DecodeResult short_frame =
+        decode_packet(bytes({0x40, 0x02, 0x00}), ProtocolVersion::Mqtt311);
     REQUIRE(test::is_error(short_frame));
     CHECK(test::error_reason(short_frame) == ReasonCode::MalformedPacket);
 
@@ -177,7 +177,8 @@ TEST_CASE("decode_packet rejects a frame whose size disagrees with its header", 
 }
 
 TEST_CASE("MQTT 5.0 packets other than CONNECT are not decoded yet", "[unit]") {
-    const DecodeResult decoded = decode_packet(bytes({0x40, 0x02, 0x00, 0x01}), ProtocolVersion::Mqtt5);
+    const DecodeResult decoded =
+        decode_packet(bytes({0x40, 0x02, 0x00, 0x01}), ProtocolVersion::Mqtt5);
     REQUIRE(test::is_error(decoded));
     CHECK(test::error_reason(decoded) == ReasonCode::UnsupportedProtocolVersion);
 }

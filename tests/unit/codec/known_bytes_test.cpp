@@ -67,18 +67,18 @@ std::vector<WireCase> wire_cases() {
 
     return {
         {"CONNECT 3.1.1 with will, user name and password", spec_connect(), kV311,
-         bytes({0x10, 0x1E, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xCE, 0x00, 0x0A, 0x00, 0x02, 'w',
-                'g', 0x00, 0x03, 'w', '/', 't', 0x00, 0x03, 'b', 'y', 'e', 0x00, 0x01, 'u', 0x00,
-                0x01, 'p'})},
+         bytes({0x10, 0x1E, 0x00, 0x04, 'M',  'Q',  'T',  'T',  0x04, 0xCE, 0x00,
+                0x0A, 0x00, 0x02, 'w',  'g',  0x00, 0x03, 'w',  '/',  't',  0x00,
+                0x03, 'b',  'y',  'e',  0x00, 0x01, 'u',  0x00, 0x01, 'p'})},
         {"CONNECT 3.1 (MQIsdp)", mqtt31_connect(), kV31,
          bytes({0x10, 0x10, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02, 0x00, 0x3C, 0x00,
                 0x02, 'c', '1'})},
         {"CONNECT 3.1.1 with retained QoS 2 will and empty will payload", retained_will, kV311,
-         bytes({0x10, 0x13, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x34, 0x00, 0x3C, 0x00, 0x02, 'c',
-                '1', 0x00, 0x01, 't', 0x00, 0x00})},
+         bytes({0x10, 0x13, 0x00, 0x04, 'M', 'Q',  'T',  'T', 0x04, 0x34, 0x00,
+                0x3C, 0x00, 0x02, 'c',  '1', 0x00, 0x01, 't', 0x00, 0x00})},
         {"CONNECT 5.0 has empty property sections", v5_connect, kV5,
-         bytes({0x10, 0x0F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C, 0x00, 0x00, 0x02,
-                'c', '1'}),
+         bytes({0x10, 0x0F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C, 0x00, 0x00,
+                0x02, 'c', '1'}),
          false},
         {"CONNACK session present", Connack{true, ReasonCode::Success}, kV311,
          bytes({0x20, 0x02, 0x01, 0x00})},
@@ -193,7 +193,8 @@ TEST_CASE("decoding CONNACK return codes maps them onto reason codes", "[unit]")
     CHECK(test::error_reason(unknown) == ReasonCode::MalformedPacket);
 }
 
-TEST_CASE("CONNACK 3.1 ignores the reserved first byte, 3.1.1 rejects its reserved bits", "[unit]") {
+TEST_CASE("CONNACK 3.1 ignores the reserved first byte, 3.1.1 rejects its reserved bits",
+          "[unit]") {
     const DecodeResult v31 = decode_packet(bytes({0x20, 0x02, 0x01, 0x00}), kV31);
     REQUIRE(std::holds_alternative<Packet>(v31));
     CHECK_FALSE(std::get<Connack>(std::get<Packet>(v31)).session_present);

@@ -63,7 +63,7 @@ struct MalformedCase {
     ProtocolVersion version = ProtocolVersion::Mqtt311;
 };
 
-const std::string kBadUtf8 = "\xC0\x80";         // overlong U+0000
+const std::string kBadUtf8 = "\xC0\x80";          // overlong U+0000
 const std::string kNul = std::string("a\0b", 3);  // U+0000
 
 std::vector<MalformedCase> malformed_cases() {
@@ -137,23 +137,27 @@ std::vector<MalformedCase> malformed_cases() {
          "will topic"},
         {"CONNECT user name invalid UTF-8", connect_frame(0x82, {"c", kBadUtf8}), kMalformed,
          "user name"},
-        {"CONNECT client id length past the end", frame(kConnect, [] {
-             Bytes body = connect_body("MQTT", 4, 0x02, {});
-             body.insert(body.end(), {0x00, 0x09, 'a', 'b'});
-             return body;
-         }()),
+        {"CONNECT client id length past the end",
+         frame(kConnect,
+               [] {
+                   Bytes body = connect_body("MQTT", 4, 0x02, {});
+                   body.insert(body.end(), {0x00, 0x09, 'a', 'b'});
+                   return body;
+               }()),
          kMalformed, "client identifier"},
         {"CONNECT missing will payload", connect_frame(0x06, {"c", "w"}), kMalformed,
          "will payload"},
         {"CONNECT missing password", connect_frame(0xC2, {"c", "u"}), kMalformed, "password"},
-        {"CONNECT missing keep alive", frame(kConnect, bytes({0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04,
-                                                              0x02, 0x00})),
-         kMalformed, "keep alive"},
-        {"CONNECT trailing bytes", frame(kConnect, [] {
-             Bytes body = connect_body("MQTT", 4, 0x02, {"c"});
-             body.push_back(0x00);
-             return body;
-         }()),
+        {"CONNECT missing keep alive",
+         frame(kConnect, bytes({0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00})), kMalformed,
+         "keep alive"},
+        {"CONNECT trailing bytes",
+         frame(kConnect,
+               [] {
+                   Bytes body = connect_body("MQTT", 4, 0x02, {"c"});
+                   body.push_back(0x00);
+                   return body;
+               }()),
          kMalformed, "trailing"},
         // SUBSCRIBE / UNSUBSCRIBE.
         {"SUBSCRIBE with no filters", filter_frame(kSubscribe, 1, {}, 0), kProtocolError,
@@ -181,7 +185,8 @@ std::vector<MalformedCase> malformed_cases() {
         {"PUBREC packet id 0", bytes({0x50, 0x02, 0x00, 0x00}), kMalformed, "packet identifier 0"},
         {"PUBREL packet id 0", bytes({0x62, 0x02, 0x00, 0x00}), kMalformed, "packet identifier 0"},
         {"PUBCOMP packet id 0", bytes({0x70, 0x02, 0x00, 0x00}), kMalformed, "packet identifier 0"},
-        {"UNSUBACK packet id 0", bytes({0xB0, 0x02, 0x00, 0x00}), kMalformed, "packet identifier 0"},
+        {"UNSUBACK packet id 0", bytes({0xB0, 0x02, 0x00, 0x00}), kMalformed,
+         "packet identifier 0"},
         {"SUBACK packet id 0", bytes({0x90, 0x03, 0x00, 0x00, 0x00}), kMalformed,
          "packet identifier 0"},
         {"PUBACK trailing garbage", bytes({0x40, 0x03, 0x00, 0x01, 0xFF}), kMalformed, "trailing"},
@@ -263,8 +268,8 @@ TEST_CASE("every truncation of a valid packet is malformed", "[unit]") {
 
 TEST_CASE("a CONNECT body cut short with a consistent header is malformed", "[unit]") {
     const Bytes body = connect_body("MQTT", 4, 0xC6, {"c", "w", "bye", "u", "p"});
-    REQUIRE(std::holds_alternative<Packet>(decode_packet(frame(kConnect, body),
-                                                         ProtocolVersion::Mqtt311)));
+    REQUIRE(std::holds_alternative<Packet>(
+        decode_packet(frame(kConnect, body), ProtocolVersion::Mqtt311)));
     for (std::size_t n = 0; n < body.size(); ++n) {
         CAPTURE(n);
         const Bytes cut(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(n));

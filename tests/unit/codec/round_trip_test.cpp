@@ -2,7 +2,6 @@
 // MQTT 3.1 and 3.1.1.
 
 #include <catch2/catch.hpp>
-
 #include <limits>
 
 #include "test_helpers.h"
@@ -109,7 +108,8 @@ TEST_CASE("PUBLISH round trips at QoS 0, 1 and 2 with retain and dup", "[unit]")
 
 TEST_CASE("PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK round trip", "[unit]") {
     const ProtocolVersion version = GENERATE(ProtocolVersion::Mqtt31, ProtocolVersion::Mqtt311);
-    for (const std::uint16_t id : {std::uint16_t{1}, std::uint16_t{0x00FF}, std::uint16_t{0xFFFF}}) {
+    for (const std::uint16_t id :
+         {std::uint16_t{1}, std::uint16_t{0x00FF}, std::uint16_t{0xFFFF}}) {
         CHECK(round_trip(Puback{id, ReasonCode::Success}, version) ==
               Packet{Puback{id, ReasonCode::Success}});
         CHECK(round_trip(Pubrec{id, ReasonCode::Success}, version) ==

@@ -1,13 +1,12 @@
 #pragma once
 // Small helpers shared by the codec unit tests.
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "local_broker/codec/codec.h"
 
@@ -29,7 +28,9 @@ inline Bytes bytes(std::initializer_list<int> values) {
 }
 
 // Appends raw string bytes (no length prefix).
-inline void append(Bytes& out, const std::string& text) { out.insert(out.end(), text.begin(), text.end()); }
+inline void append(Bytes& out, const std::string& text) {
+    out.insert(out.end(), text.begin(), text.end());
+}
 
 // Appends a two-byte length prefixed string.
 inline void append_prefixed(Bytes& out, const std::string& text) {
@@ -52,7 +53,9 @@ inline Bytes frame(std::uint8_t first, const Bytes& body) {
     return out;
 }
 
-inline bool is_error(const DecodeResult& result) { return std::holds_alternative<DecodeError>(result); }
+inline bool is_error(const DecodeResult& result) {
+    return std::holds_alternative<DecodeError>(result);
+}
 
 inline ReasonCode error_reason(const DecodeResult& result) {
     return std::get<DecodeError>(result).reason;

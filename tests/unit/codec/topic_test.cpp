@@ -1,11 +1,11 @@
 // UTF-8 validation (spec 1.5.3), topic names, topic filters and matching
 // (spec 4.7).
 
-#include <catch2/catch.hpp>
+#include "local_broker/codec/topic.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 
-#include "local_broker/codec/topic.h"
 #include "test_helpers.h"
 
 namespace wg::codec {
