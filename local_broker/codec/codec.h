@@ -61,6 +61,11 @@ using DecodeResult = std::variant<Packet, DecodeError>;
 DecodeResult decode_packet(std::span<const std::uint8_t> frame, ProtocolVersion version);
 
 // Appends the wire bytes of `packet`, as `version` spells it, to `out`.
+// CONNECT takes its protocol name and level from `version`. Fields a version
+// cannot carry are dropped (3.1.1 reason codes on acks, DISCONNECT, UNSUBACK;
+// the 3.1 session present flag); MQTT 5.0 is written with empty property
+// sections. Precondition: strings fit 65535 bytes and the packet fits
+// kMaxRemainingLength (longer ones are cut, keeping the frame well formed).
 void encode(const Packet& packet, ProtocolVersion version, std::vector<std::uint8_t>& out);
 
 // Number of bytes the remaining-length varint of `value` takes (1..4).

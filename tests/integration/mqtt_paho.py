@@ -199,12 +199,16 @@ def roundtrip(publisher: PahoClient, subscriber: PahoClient, topic: str, qos: in
 
 
 def messages_before_marker(watcher: PahoClient, publisher: PahoClient, topic: str) -> list[Message]:
-    """Publish a marker on ``topic`` (QoS 1) and wait for ``watcher`` to get it.
-    Any message the broker had already routed to the watcher on ``topic`` comes
+    """Publish a marker on ``topic`` and wait for ``watcher`` to get it. Any
+    message the broker had already routed to the watcher on ``topic`` comes
     first (one subscription, one topic: ordered), so after the marker arrives
-    we know exactly what else arrived. Returns the messages before the marker."""
+    we know exactly what else arrived. Returns the messages before the marker.
+
+    The marker goes at QoS 2: paho hands an incoming QoS 2 message to us only
+    at PUBREL, so a QoS 2 message sent before a QoS 0/1 marker could otherwise
+    show up after it."""
     marker = unique("marker-").encode()
-    publisher.publish(topic, marker, qos=1)
+    publisher.publish(topic, marker, qos=2)
     watcher.wait_message(topic, marker)
     before = []
     for m in watcher.received(topic):

@@ -131,8 +131,11 @@ def test_mosquitto_sub_and_pub_qos2_end_to_end(broker):
         assert [l for l in sub.lines() if l.startswith("cli/")] == ["cli/0 m0", "cli/1 m1", "cli/2 m2"]
 
 
-@xfail_on_mosquitto("sends one copy per matching subscription, which MQTT 3.1.1 3.3.5 allows "
-                    "but the WillGate contract does not")
+MOSQUITTO_OVERLAP = ("sends a single copy at the QoS of one matching subscription, not the highest "
+                     "(MQTT 3.1.1 3.3.5)")
+
+
+@xfail_on_mosquitto(MOSQUITTO_OVERLAP)
 def test_overlapping_subscriptions_deliver_once_at_highest_qos(broker, clients):
     sub = clients.raw()
     sub.connect(unique("sub-"))
@@ -148,6 +151,7 @@ def test_overlapping_subscriptions_deliver_once_at_highest_qos(broker, clients):
     assert nxt.payload == b"marker", f"second copy of the message delivered: {nxt!r}"
 
 
+@xfail_on_mosquitto(MOSQUITTO_OVERLAP)
 def test_overlapping_subscriptions_deliver_at_highest_qos(broker, clients):
     sub = clients.paho()
     assert sub.subscribe([("ov/#", 0), ("ov/+", 2), ("ov/a", 1)]) == [0, 2, 1]
@@ -159,15 +163,15 @@ def test_overlapping_subscriptions_deliver_at_highest_qos(broker, clients):
 
 def test_dollar_topics_not_matched_by_first_level_wildcards(broker, clients):
     control = clients.paho()
-    control.subscribe([("$wg/x", 1), ("$wg/#", 1)])
+    control.subscribe("$wg/#", 1)
     hash_sub = clients.paho()
     hash_sub.subscribe("#", 1)
     plus_sub = clients.paho()
     plus_sub.subscribe("+/x", 1)
     pub = clients.paho()
     pub.publish("$wg/x", b"dollar", qos=1)
-    # The broker routed it: both explicit $ filters got it (4.7.2: $ filters still match).
-    control.wait_count(2, "$wg/x")
+    # The broker routed it: a filter starting with '$' still matches it (4.7.2).
+    control.wait_message("$wg/x", b"dollar")
     pub.publish("m/x", b"after", qos=1)
     hash_sub.wait_message("m/x", b"after")
     plus_sub.wait_message("m/x", b"after")

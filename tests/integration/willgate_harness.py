@@ -380,7 +380,9 @@ class Tool:
         self.argv = argv
         self._cond = threading.Condition()
         self._lines: list[str] = []
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        # Line-buffer the tool's stdout (a pipe), so we see debug lines as they happen.
+        stdbuf = shutil.which("stdbuf")
+        self.proc = subprocess.Popen(([stdbuf, "-oL", "-eL"] if stdbuf else []) + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
