@@ -23,9 +23,10 @@ using KeyList = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 4> kTopLevelKeys{"listener", "limits", "log", "storage"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
-constexpr std::array<std::string_view, 6> kLimitsKeys{
+constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_packet_size",     "max_connections",   "max_inflight_messages",
-    "max_queued_messages", "max_output_buffer", "connect_timeout"};
+    "max_queued_messages", "max_output_buffer", "connect_timeout",
+    "max_topic_alias",     "max_keep_alive"};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
 constexpr std::array<std::string_view, 1> kStorageKeys{"data_dir"};
 
@@ -208,6 +209,10 @@ private:
                      limits.max_output_buffer);
         read_integer(table, "limits", "connect_timeout", kConnectTimeoutRange,
                      limits.connect_timeout);
+        read_integer(table, "limits", "max_topic_alias", kMaxTopicAliasRange,
+                     limits.max_topic_alias);
+        read_integer(table, "limits", "max_keep_alive", kMaxKeepAliveRange,
+                     limits.max_keep_alive);
     }
 
     // Leaves `out` alone when the key is absent. The range fits T (checks.h).

@@ -53,6 +53,10 @@ void validate(const Config& config) {
                     "limits.max_output_buffer");
     validator.check(check_range(limits.connect_timeout, kConnectTimeoutRange),
                     "limits.connect_timeout");
+    validator.check(check_range(limits.max_topic_alias, kMaxTopicAliasRange),
+                    "limits.max_topic_alias");
+    validator.check(check_range(limits.max_keep_alive, kMaxKeepAliveRange),
+                    "limits.max_keep_alive");
 
     validator.check(check_log_level(config.log.level), "log.level");
     validator.check(check_data_dir(config.storage.data_dir), "storage.data_dir");

@@ -21,6 +21,9 @@ core::BrokerSettings broker_settings(const config::Limits& limits) {
     settings.max_queued_messages = limits.max_queued_messages;
     settings.max_output_buffer = limits.max_output_buffer;
     settings.connect_timeout = std::chrono::seconds(limits.connect_timeout);
+    settings.max_packet_size = limits.max_packet_size;
+    settings.max_topic_alias = limits.max_topic_alias;
+    settings.max_keep_alive = limits.max_keep_alive;
     return settings;
 }
 

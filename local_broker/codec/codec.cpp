@@ -10,7 +10,7 @@ FrameResult frame_error(const FrameHeader& header, ReasonCode reason, std::strin
     FrameResult result;
     result.status = FrameStatus::Error;
     result.header = header;
-    result.error = DecodeError{reason, std::move(message)};
+    result.error = DecodeError{reason, std::move(message), std::nullopt};
     return result;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -26,6 +27,9 @@ namespace wg::codec {
 struct DecodeError {
     ReasonCode reason = ReasonCode::MalformedPacket;
     std::string message;
+    // For a CONNECT that failed after its protocol level was read: the version
+    // the client speaks, so the broker can answer with a CONNACK it understands.
+    std::optional<ProtocolVersion> connect_version;
 };
 
 enum class FrameStatus { Incomplete, Complete, Error };
@@ -56,16 +60,24 @@ using DecodeResult = std::variant<Packet, DecodeError>;
 // Decodes one whole packet: `frame` holds exactly header.total_size() bytes.
 // `version` is the connection's negotiated version; CONNECT carries its own and
 // ignores it. Validates everything the packet alone can tell: fixed-header
-// flags, string UTF-8 (spec 1.5.3), topic names, packet identifiers, CONNECT
-// flag combinations, lengths.
+// flags, string UTF-8 (spec 1.5.4), topic names, packet identifiers, CONNECT
+// flag combinations, lengths, and for MQTT 5.0 the property sections (which
+// properties each packet allows, duplicates, values), reason codes,
+// subscription options and Payload Format Indicator 1 payloads. A failed
+// CONNECT whose protocol level was recognised reports it in connect_version.
+// AUTH, and SUBSCRIBE options beyond the QoS, are MalformedPacket outside 5.0.
 DecodeResult decode_packet(std::span<const std::uint8_t> frame, ProtocolVersion version);
 
 // Appends the wire bytes of `packet`, as `version` spells it, to `out`.
 // CONNECT takes its protocol name and level from `version`. Fields a version
-// cannot carry are dropped (3.1.1 reason codes on acks, DISCONNECT, UNSUBACK;
-// the 3.1 session present flag); MQTT 5.0 is written with empty property
-// sections. Precondition: strings fit 65535 bytes and the packet fits
-// kMaxRemainingLength (longer ones are cut, keeping the frame well formed).
+// cannot carry are dropped (3.x: properties, subscription options beyond the
+// QoS, reason codes on acks, DISCONNECT and UNSUBACK; 3.1: the session present
+// flag; an AUTH packet is not written at all). MQTT 5.0 writes the properties
+// the packet allows (others are dropped) and the short forms of PUBACK,
+// PUBREC, PUBREL, PUBCOMP, DISCONNECT and AUTH when the reason is Success
+// and/or there are no properties. Precondition: strings fit 65535 bytes, the
+// packet fits kMaxRemainingLength, values are in range (longer strings and
+// payloads are cut, keeping the frame well formed).
 void encode(const Packet& packet, ProtocolVersion version, std::vector<std::uint8_t>& out);
 
 // Number of bytes the remaining-length varint of `value` takes (1..4).

@@ -1,255 +1,140 @@
-// decode_packet(): one whole MQTT 3.1 / 3.1.1 frame into a Packet.
+// decode_packet(): one whole MQTT 3.1 / 3.1.1 / 5.0 frame into a Packet.
 //
 // Every read is bounds-checked through Reader; every failure is a DecodeError.
-// MQTT 5.0 is not decoded yet: the places where its reason codes and
-// properties go are marked "MQTT 5.0:" below.
+// One decoder per packet serves every version; it branches on the version
+// only where the wire format differs (5.0 property sections, reason codes,
+// subscription options). CONNECT lives in decode_connect.cpp, the property
+// codec in properties.cpp.
 
+#include <algorithm>
 #include <limits>
-#include <optional>
 #include <string_view>
 
-#include "local_broker/codec/codec.h"
+#include "local_broker/codec/decoders.h"
+#include "local_broker/codec/properties.h"
 #include "local_broker/codec/topic.h"
 
 namespace wg::codec {
 
 namespace {
 
+using detail::decode_properties;
+using detail::expect_end;
+using detail::malformed;
+using detail::MaybeError;
+using detail::PropertyScope;
+using detail::protocol_error;
+using detail::Reader;
+using detail::read_packet_id;
+using detail::read_u8;
+using detail::read_utf8;
+using detail::scope_of;
+
 // Fixed-header flags that PUBREL, SUBSCRIBE and UNSUBSCRIBE must carry.
 constexpr std::uint8_t kRequiredFlagsQoS1 = 0b0010;
 
-constexpr std::uint8_t kConnectReservedFlag = 0x01;
-constexpr std::uint8_t kConnectCleanSession = 0x02;
-constexpr std::uint8_t kConnectWillFlag = 0x04;
-constexpr std::uint8_t kConnectWillRetain = 0x20;
-constexpr std::uint8_t kConnectPasswordFlag = 0x40;
-constexpr std::uint8_t kConnectUserNameFlag = 0x80;
-constexpr unsigned kConnectWillQoSShift = 3;
-
 constexpr std::uint8_t kPublishDup = 0x08;
 constexpr std::uint8_t kPublishRetain = 0x01;
-constexpr std::uint8_t kSubscribeReservedOptions = 0xFC;
-constexpr std::uint8_t kSubackFailure = 0x80;
+constexpr std::uint8_t kPayloadIsUtf8 = 1;
 
-// Bounds-checked cursor over a packet body. A failed read leaves the cursor
-// where it was and returns false.
-class Reader {
-public:
-    explicit Reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+// Subscription options (spec 3.8.3.1): 3.x uses only the QoS bits.
+constexpr std::uint8_t kReservedOptionsV3 = 0xFC;
+constexpr std::uint8_t kReservedOptionsV5 = 0xC0;
+constexpr std::uint8_t kNoLocal = 0x04;
+constexpr std::uint8_t kRetainAsPublished = 0x08;
+constexpr unsigned kRetainHandlingShift = 4;
+constexpr std::string_view kSharedPrefix = "$share/";
 
-    std::size_t remaining() const { return bytes_.size() - pos_; }
-    bool at_end() const { return pos_ == bytes_.size(); }
+// The reason codes each packet may carry (MQTT 5.0 spec 3.2.2.2, 3.4.2.1,
+// 3.5.2.1, 3.6.2.1, 3.7.2.1, 3.9.3, 3.11.3, 3.14.2.1, 3.15.2.1), and the
+// SUBACK return codes of 3.x.
+constexpr std::uint8_t kConnackReasons[] = {0x00, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86,
+                                            0x87, 0x88, 0x89, 0x8A, 0x8C, 0x90, 0x95, 0x97,
+                                            0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9F};
+constexpr std::uint8_t kPubackReasons[] = {0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99};
+constexpr std::uint8_t kPubrelReasons[] = {0x00, 0x92};
+constexpr std::uint8_t kSubackReasons[] = {0x00, 0x01, 0x02, 0x80, 0x83, 0x87,
+                                           0x8F, 0x91, 0x97, 0x9E, 0xA1, 0xA2};
+constexpr std::uint8_t kSubackReturnCodesV3[] = {0x00, 0x01, 0x02, 0x80};
+constexpr std::uint8_t kUnsubackReasons[] = {0x00, 0x11, 0x80, 0x83, 0x87, 0x8F, 0x91};
+constexpr std::uint8_t kDisconnectReasons[] = {
+    0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8B, 0x8D, 0x8E, 0x8F, 0x90, 0x93, 0x94,
+    0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2};
+constexpr std::uint8_t kAuthReasons[] = {0x00, 0x18, 0x19};
 
-    bool read_u8(std::uint8_t& value) {
-        if (remaining() < 1) return false;
-        value = bytes_[pos_++];
-        return true;
+std::span<const std::uint8_t> allowed_reasons(PacketType type, ProtocolVersion version) {
+    switch (type) {
+        case PacketType::Connack: return kConnackReasons;
+        case PacketType::Puback:
+        case PacketType::Pubrec: return kPubackReasons;
+        case PacketType::Pubrel:
+        case PacketType::Pubcomp: return kPubrelReasons;
+        case PacketType::Suback:
+            return version == ProtocolVersion::Mqtt5 ? std::span<const std::uint8_t>(kSubackReasons)
+                                                     : kSubackReturnCodesV3;
+        case PacketType::Unsuback: return kUnsubackReasons;
+        case PacketType::Disconnect: return kDisconnectReasons;
+        case PacketType::Auth: return kAuthReasons;
+        default: return {};
     }
-
-    bool read_u16(std::uint16_t& value) {
-        if (remaining() < 2) return false;
-        value = static_cast<std::uint16_t>((bytes_[pos_] << 8U) | bytes_[pos_ + 1]);
-        pos_ += 2;
-        return true;
-    }
-
-    // Two-byte length followed by that many bytes (spec 1.5.3 / 1.5.6).
-    bool read_prefixed(std::string& value) {
-        if (remaining() < 2) return false;
-        const std::size_t length = (std::size_t{bytes_[pos_]} << 8U) | bytes_[pos_ + 1];
-        if (remaining() - 2 < length) return false;
-        pos_ += 2;
-        take(length, value);
-        return true;
-    }
-
-    void read_rest(std::string& value) { take(remaining(), value); }
-
-private:
-    void take(std::size_t count, std::string& value) {
-        const auto first = bytes_.begin() + static_cast<std::ptrdiff_t>(pos_);
-        value.assign(first, first + static_cast<std::ptrdiff_t>(count));
-        pos_ += count;
-    }
-
-    std::span<const std::uint8_t> bytes_;
-    std::size_t pos_ = 0;
-};
-
-using MaybeError = std::optional<DecodeError>;
-
-DecodeError malformed(std::string message) {
-    return DecodeError{ReasonCode::MalformedPacket, std::move(message)};
 }
 
-std::string_view packet_name(std::uint8_t type) {
-    constexpr std::string_view kNames[] = {"RESERVED",  "CONNECT",  "CONNACK",     "PUBLISH",
-                                           "PUBACK",    "PUBREC",   "PUBREL",      "PUBCOMP",
-                                           "SUBSCRIBE", "SUBACK",   "UNSUBSCRIBE", "UNSUBACK",
-                                           "PINGREQ",   "PINGRESP", "DISCONNECT",  "AUTH"};
-    return kNames[type & 0x0FU];
-}
-
-std::string truncated(std::string_view what, std::string_view packet) {
-    return std::string(what) + " runs past the end of the " + std::string(packet) + " packet";
-}
-
-MaybeError read_u8(Reader& reader, std::uint8_t& value, std::string_view what,
-                   std::string_view packet) {
-    if (!reader.read_u8(value)) return malformed(truncated(what, packet));
+// A reason code byte that `type` may carry.
+MaybeError read_reason(Reader& reader, PacketType type, ProtocolVersion version,
+                       ReasonCode& reason) {
+    const std::string_view what =
+        version == ProtocolVersion::Mqtt5 ? "reason code" : "return code";
+    std::uint8_t code = 0;
+    if (auto e = read_u8(reader, code, what, packet_name(type))) return e;
+    const std::span<const std::uint8_t> allowed = allowed_reasons(type, version);
+    if (std::find(allowed.begin(), allowed.end(), code) == allowed.end()) {
+        return malformed(std::string(what) + " " + std::to_string(code) + " not allowed in " +
+                         std::string(packet_name(type)));
+    }
+    reason = static_cast<ReasonCode>(code);
     return std::nullopt;
-}
-
-MaybeError read_u16(Reader& reader, std::uint16_t& value, std::string_view what,
-                    std::string_view packet) {
-    if (!reader.read_u16(value)) return malformed(truncated(what, packet));
-    return std::nullopt;
-}
-
-MaybeError read_binary(Reader& reader, std::string& value, std::string_view what,
-                       std::string_view packet) {
-    if (!reader.read_prefixed(value)) return malformed(truncated(what, packet));
-    return std::nullopt;
-}
-
-MaybeError read_utf8(Reader& reader, std::string& value, std::string_view what,
-                     std::string_view packet) {
-    if (auto error = read_binary(reader, value, what, packet)) return error;
-    if (!is_valid_utf8(value)) {
-        return malformed(std::string(what) + " in " + std::string(packet) +
-                         " is not valid UTF-8 (spec 1.5.3)");
-    }
-    return std::nullopt;
-}
-
-MaybeError read_packet_id(Reader& reader, std::uint16_t& id, std::string_view packet) {
-    if (auto error = read_u16(reader, id, "packet identifier", packet)) return error;
-    if (id == 0) return malformed("packet identifier 0 in " + std::string(packet));
-    return std::nullopt;
-}
-
-MaybeError expect_end(const Reader& reader, std::string_view packet) {
-    if (reader.at_end()) return std::nullopt;
-    return malformed(std::to_string(reader.remaining()) + " unexpected trailing bytes in " +
-                     std::string(packet));
-}
-
-// The protocol name / level pairs this codec speaks.
-std::optional<ProtocolVersion> protocol_version(std::string_view name, std::uint8_t level) {
-    if (name == "MQTT" && level == 4) return ProtocolVersion::Mqtt311;
-    if (name == "MQTT" && level == 5) return ProtocolVersion::Mqtt5;
-    if (name == "MQIsdp" && level == 3) return ProtocolVersion::Mqtt31;
-    return std::nullopt;
-}
-
-// The protocol name for a log line: printable ASCII kept, the rest as '?'.
-std::string printable(std::string_view text) {
-    constexpr std::size_t kMaxShown = 32;
-    std::string shown(text.substr(0, kMaxShown));
-    for (char& c : shown) {
-        if (c < 0x20 || c > 0x7E) c = '?';
-    }
-    return shown;
-}
-
-DecodeResult decode_connect(Reader& reader) {
-    constexpr std::string_view kPacket = "CONNECT";
-    Connect connect;
-    if (auto e = read_binary(reader, connect.protocol_name, "protocol name", kPacket)) return *e;
-    std::uint8_t level = 0;
-    if (auto e = read_u8(reader, level, "protocol level", kPacket)) return *e;
-
-    const std::optional<ProtocolVersion> version = protocol_version(connect.protocol_name, level);
-    if (!version) {
-        return DecodeError{ReasonCode::UnsupportedProtocolVersion,
-                           "unsupported protocol \"" + printable(connect.protocol_name) +
-                               "\" level " + std::to_string(level)};
-    }
-    if (*version == ProtocolVersion::Mqtt5) {
-        // MQTT 5.0: CONNECT properties follow the keep alive and will
-        // properties precede the will topic; until they are decoded, refuse.
-        return DecodeError{ReasonCode::UnsupportedProtocolVersion, "MQTT 5.0 is not supported yet"};
-    }
-    connect.version = *version;
-
-    std::uint8_t flags = 0;
-    if (auto e = read_u8(reader, flags, "connect flags", kPacket)) return *e;
-    if ((flags & kConnectReservedFlag) != 0) return malformed("CONNECT reserved flag is set");
-    const bool will_flag = (flags & kConnectWillFlag) != 0;
-    const auto will_qos = static_cast<std::uint8_t>((flags >> kConnectWillQoSShift) & 0x03U);
-    const bool will_retain = (flags & kConnectWillRetain) != 0;
-    const bool has_password = (flags & kConnectPasswordFlag) != 0;
-    const bool has_username = (flags & kConnectUserNameFlag) != 0;
-    if (will_qos == 3) return malformed("CONNECT will QoS 3");
-    if (!will_flag && (will_qos != 0 || will_retain)) {
-        return malformed("CONNECT will QoS or will retain set without the will flag");
-    }
-    if (has_password && !has_username) {
-        return malformed("CONNECT password flag set without the user name flag");
-    }
-    connect.clean_session = (flags & kConnectCleanSession) != 0;
-
-    if (auto e = read_u16(reader, connect.keep_alive, "keep alive", kPacket)) return *e;
-    // MQTT 5.0: CONNECT properties are read here.
-    if (auto e = read_utf8(reader, connect.client_id, "client identifier", kPacket)) return *e;
-
-    if (will_flag) {
-        // MQTT 5.0: will properties are read here.
-        Will will;
-        if (auto e = read_utf8(reader, will.topic, "will topic", kPacket)) return *e;
-        if (!is_valid_topic_name(will.topic)) {
-            return DecodeError{ReasonCode::TopicNameInvalid, "invalid will topic"};
-        }
-        if (auto e = read_binary(reader, will.payload, "will payload", kPacket)) return *e;
-        will.qos = static_cast<QoS>(will_qos);
-        will.retain = will_retain;
-        connect.will = std::move(will);
-    }
-    if (has_username) {
-        connect.username.emplace();
-        if (auto e = read_utf8(reader, *connect.username, "user name", kPacket)) return *e;
-    }
-    if (has_password) {
-        connect.password.emplace();
-        if (auto e = read_binary(reader, *connect.password, "password", kPacket)) return *e;
-    }
-    if (auto e = expect_end(reader, kPacket)) return *e;
-    return Packet{std::move(connect)};
 }
 
 DecodeResult decode_connack(Reader& reader, ProtocolVersion version) {
     constexpr std::string_view kPacket = "CONNACK";
+    const bool v5 = version == ProtocolVersion::Mqtt5;
+    Connack connack;
     std::uint8_t ack_flags = 0;
-    std::uint8_t code = 0;
     if (auto e = read_u8(reader, ack_flags, "acknowledge flags", kPacket)) return *e;
-    if (auto e = read_u8(reader, code, "return code", kPacket)) return *e;
-    // MQTT 5.0: CONNACK properties are read here.
+    if (v5) {
+        if (auto e = read_reason(reader, PacketType::Connack, version, connack.reason)) return *e;
+        if (auto e = decode_properties(reader, PropertyScope::Connack, connack.properties)) {
+            return *e;
+        }
+    } else {
+        std::uint8_t code = 0;
+        if (auto e = read_u8(reader, code, "return code", kPacket)) return *e;
+        switch (code) {
+            case 0: connack.reason = ReasonCode::Success; break;
+            case 1: connack.reason = ReasonCode::UnsupportedProtocolVersion; break;
+            case 2: connack.reason = ReasonCode::ClientIdentifierNotValid; break;
+            case 3: connack.reason = ReasonCode::ServerUnavailable; break;
+            case 4: connack.reason = ReasonCode::BadUserNameOrPassword; break;
+            case 5: connack.reason = ReasonCode::NotAuthorized; break;
+            default: return malformed("unknown CONNACK return code " + std::to_string(code));
+        }
+    }
     if (auto e = expect_end(reader, kPacket)) return *e;
 
-    Connack connack;
     // MQTT 3.1 has no session present flag: the whole byte is reserved.
     if (version != ProtocolVersion::Mqtt31) {
         if ((ack_flags & 0xFEU) != 0) return malformed("CONNACK reserved acknowledge flags set");
         connack.session_present = (ack_flags & 0x01U) != 0;
     }
-    switch (code) {
-        case 0: connack.reason = ReasonCode::Success; break;
-        case 1: connack.reason = ReasonCode::UnsupportedProtocolVersion; break;
-        case 2: connack.reason = ReasonCode::ClientIdentifierNotValid; break;
-        case 3: connack.reason = ReasonCode::ServerUnavailable; break;
-        case 4: connack.reason = ReasonCode::BadUserNameOrPassword; break;
-        case 5: connack.reason = ReasonCode::NotAuthorized; break;
-        default: return malformed("unknown CONNACK return code " + std::to_string(code));
-    }
     if (connack.session_present && connack.reason != ReasonCode::Success) {
-        return DecodeError{ReasonCode::ProtocolError,
-                           "CONNACK session present set with a non-zero return code"};
+        return protocol_error("CONNACK session present set with a non-zero return code");
     }
-    return Packet{connack};
+    return Packet{std::move(connack)};
 }
 
-DecodeResult decode_publish(Reader& reader, std::uint8_t flags) {
+DecodeResult decode_publish(Reader& reader, std::uint8_t flags, ProtocolVersion version) {
     constexpr std::string_view kPacket = "PUBLISH";
+    const bool v5 = version == ProtocolVersion::Mqtt5;
     Publish publish;
     const auto qos = static_cast<std::uint8_t>((flags >> 1U) & 0x03U);
     if (qos == 3) return malformed("PUBLISH QoS 3");
@@ -260,95 +145,161 @@ DecodeResult decode_publish(Reader& reader, std::uint8_t flags) {
         return malformed("PUBLISH DUP flag set with QoS 0");
     }
     if (auto e = read_utf8(reader, publish.topic, "topic name", kPacket)) return *e;
-    if (!is_valid_topic_name(publish.topic)) {
-        return DecodeError{ReasonCode::TopicNameInvalid, "invalid PUBLISH topic name"};
+    // 5.0 allows an empty topic name when a Topic Alias stands for it.
+    const bool alias_only = v5 && publish.topic.empty();
+    if (!alias_only && !is_valid_topic_name(publish.topic)) {
+        return DecodeError{ReasonCode::TopicNameInvalid, "invalid PUBLISH topic name",
+                           std::nullopt};
     }
     if (publish.qos != QoS::AtMostOnce) {
         if (auto e = read_packet_id(reader, publish.packet_id, kPacket)) return *e;
     }
-    // MQTT 5.0: PUBLISH properties are read here.
+    if (v5) {
+        if (auto e = decode_properties(reader, PropertyScope::Publish, publish.properties)) {
+            return *e;
+        }
+        if (alias_only && !publish.properties.topic_alias) {
+            return protocol_error("PUBLISH with an empty topic name and no Topic Alias");
+        }
+    }
     reader.read_rest(publish.payload);
+    if (v5 && publish.properties.payload_format_indicator == kPayloadIsUtf8 &&
+        !is_well_formed_utf8(publish.payload)) {
+        return DecodeError{ReasonCode::PayloadFormatInvalid,
+                           "PUBLISH payload is not UTF-8 but its Payload Format Indicator is 1",
+                           std::nullopt};
+    }
     return Packet{std::move(publish)};
 }
 
-// PUBACK, PUBREC, PUBREL, PUBCOMP: a packet identifier and, in MQTT 3, nothing else.
+// PUBACK, PUBREC, PUBREL, PUBCOMP: a packet identifier; in 5.0 optionally a
+// reason code (Success when absent) and then optionally properties.
 template <typename Ack>
-DecodeResult decode_ack(Reader& reader, std::string_view packet) {
+DecodeResult decode_ack(Reader& reader, PacketType type, ProtocolVersion version) {
     Ack ack;
-    if (auto e = read_packet_id(reader, ack.packet_id, packet)) return *e;
-    // MQTT 5.0: the reason code and properties are read here.
-    if (auto e = expect_end(reader, packet)) return *e;
-    return Packet{ack};
+    if (auto e = read_packet_id(reader, ack.packet_id, packet_name(type))) return *e;
+    if (version == ProtocolVersion::Mqtt5 && !reader.at_end()) {
+        if (auto e = read_reason(reader, type, version, ack.reason)) return *e;
+        if (!reader.at_end()) {
+            if (auto e = decode_properties(reader, scope_of(type), ack.properties)) return *e;
+        }
+    }
+    if (auto e = expect_end(reader, packet_name(type))) return *e;
+    return Packet{std::move(ack)};
 }
 
-DecodeResult decode_subscribe(Reader& reader) {
+// SUBACK, UNSUBACK: a packet identifier, 5.0 properties, one code per filter
+// (3.x UNSUBACK has none).
+template <typename Ack>
+DecodeResult decode_reason_list(Reader& reader, PacketType type, ProtocolVersion version) {
+    Ack ack;
+    if (auto e = read_packet_id(reader, ack.packet_id, packet_name(type))) return *e;
+    if (version == ProtocolVersion::Mqtt5) {
+        if (auto e = decode_properties(reader, scope_of(type), ack.properties)) return *e;
+    } else if (type == PacketType::Unsuback) {
+        if (auto e = expect_end(reader, packet_name(type))) return *e;
+        return Packet{std::move(ack)};
+    }
+    ack.reasons.reserve(reader.remaining());
+    while (!reader.at_end()) {
+        ReasonCode reason = ReasonCode::Success;
+        if (auto e = read_reason(reader, type, version, reason)) return *e;
+        ack.reasons.push_back(reason);
+    }
+    if (ack.reasons.empty()) {
+        return protocol_error(std::string(packet_name(type)) + " with no reason codes");
+    }
+    return Packet{std::move(ack)};
+}
+
+MaybeError read_options(Reader& reader, ProtocolVersion version, TopicSubscription& subscription) {
+    constexpr std::string_view kPacket = "SUBSCRIBE";
+    const bool v5 = version == ProtocolVersion::Mqtt5;
+    std::uint8_t options = 0;
+    if (auto e = read_u8(reader, options, "subscription options", kPacket)) return e;
+    if ((options & (v5 ? kReservedOptionsV5 : kReservedOptionsV3)) != 0) {
+        return malformed("SUBSCRIBE reserved option bits set");
+    }
+    if ((options & 0x03U) == 3) return malformed("SUBSCRIBE requested QoS 3");
+    subscription.qos = static_cast<QoS>(options & 0x03U);
+    if (!v5) return std::nullopt;
+
+    subscription.no_local = (options & kNoLocal) != 0;
+    subscription.retain_as_published = (options & kRetainAsPublished) != 0;
+    subscription.retain_handling = static_cast<std::uint8_t>(options >> kRetainHandlingShift);
+    if (subscription.retain_handling == 3) {
+        return protocol_error("SUBSCRIBE Retain Handling 3");
+    }
+    // Spec 3.8.3.1: No Local on a shared subscription is a Protocol Error.
+    if (subscription.no_local && subscription.filter.starts_with(kSharedPrefix)) {
+        return protocol_error("SUBSCRIBE No Local set on shared subscription \"" +
+                              subscription.filter + "\"");
+    }
+    return std::nullopt;
+}
+
+DecodeResult decode_subscribe(Reader& reader, ProtocolVersion version) {
     constexpr std::string_view kPacket = "SUBSCRIBE";
     Subscribe subscribe;
     if (auto e = read_packet_id(reader, subscribe.packet_id, kPacket)) return *e;
-    // MQTT 5.0: SUBSCRIBE properties are read here.
+    if (version == ProtocolVersion::Mqtt5) {
+        if (auto e = decode_properties(reader, PropertyScope::Subscribe,
+                                       subscribe.properties)) {
+            return *e;
+        }
+    }
     while (!reader.at_end()) {
         TopicSubscription subscription;
         if (auto e = read_utf8(reader, subscription.filter, "topic filter", kPacket)) return *e;
-        std::uint8_t options = 0;
-        if (auto e = read_u8(reader, options, "subscription options", kPacket)) return *e;
-        // MQTT 5.0: bits 2-5 carry No Local, Retain As Published and Retain Handling.
-        if ((options & kSubscribeReservedOptions) != 0) {
-            return malformed("SUBSCRIBE reserved option bits set");
-        }
-        if ((options & 0x03U) == 3) return malformed("SUBSCRIBE requested QoS 3");
-        subscription.qos = static_cast<QoS>(options & 0x03U);
+        if (auto e = read_options(reader, version, subscription)) return *e;
         subscribe.subscriptions.push_back(std::move(subscription));
     }
     if (subscribe.subscriptions.empty()) {
-        return DecodeError{ReasonCode::ProtocolError, "SUBSCRIBE with no topic filters"};
+        return protocol_error("SUBSCRIBE with no topic filters");
     }
     return Packet{std::move(subscribe)};
 }
 
-DecodeResult decode_suback(Reader& reader) {
-    constexpr std::string_view kPacket = "SUBACK";
-    Suback suback;
-    if (auto e = read_packet_id(reader, suback.packet_id, kPacket)) return *e;
-    // MQTT 5.0: SUBACK properties are read here.
-    suback.reasons.reserve(reader.remaining());
-    while (!reader.at_end()) {
-        std::uint8_t code = 0;
-        reader.read_u8(code);
-        switch (code) {
-            case 0: suback.reasons.push_back(ReasonCode::Success); break;
-            case 1: suback.reasons.push_back(ReasonCode::GrantedQoS1); break;
-            case 2: suback.reasons.push_back(ReasonCode::GrantedQoS2); break;
-            case kSubackFailure: suback.reasons.push_back(ReasonCode::UnspecifiedError); break;
-            default: return malformed("unknown SUBACK return code " + std::to_string(code));
-        }
-    }
-    if (suback.reasons.empty()) {
-        return DecodeError{ReasonCode::ProtocolError, "SUBACK with no return codes"};
-    }
-    return Packet{std::move(suback)};
-}
-
-DecodeResult decode_unsubscribe(Reader& reader) {
+DecodeResult decode_unsubscribe(Reader& reader, ProtocolVersion version) {
     constexpr std::string_view kPacket = "UNSUBSCRIBE";
     Unsubscribe unsubscribe;
     if (auto e = read_packet_id(reader, unsubscribe.packet_id, kPacket)) return *e;
-    // MQTT 5.0: UNSUBSCRIBE properties are read here.
+    if (version == ProtocolVersion::Mqtt5) {
+        if (auto e = decode_properties(reader, PropertyScope::Unsubscribe,
+                                       unsubscribe.properties)) {
+            return *e;
+        }
+    }
     while (!reader.at_end()) {
         std::string filter;
         if (auto e = read_utf8(reader, filter, "topic filter", kPacket)) return *e;
         unsubscribe.filters.push_back(std::move(filter));
     }
     if (unsubscribe.filters.empty()) {
-        return DecodeError{ReasonCode::ProtocolError, "UNSUBSCRIBE with no topic filters"};
+        return protocol_error("UNSUBSCRIBE with no topic filters");
     }
     return Packet{std::move(unsubscribe)};
 }
 
-// PINGREQ, PINGRESP, DISCONNECT: no variable header and no payload in MQTT 3.
+// DISCONNECT, AUTH: empty in 3.x (which has no AUTH); in 5.0 an optional
+// reason code (Success when absent), then optional properties.
+template <typename Packet5>
+DecodeResult decode_reason_only(Reader& reader, PacketType type, ProtocolVersion version) {
+    Packet5 packet;
+    if (version == ProtocolVersion::Mqtt5 && !reader.at_end()) {
+        if (auto e = read_reason(reader, type, version, packet.reason)) return *e;
+        if (!reader.at_end()) {
+            if (auto e = decode_properties(reader, scope_of(type), packet.properties)) return *e;
+        }
+    }
+    if (auto e = expect_end(reader, packet_name(type))) return *e;
+    return Packet{std::move(packet)};
+}
+
+// PINGREQ, PINGRESP: no variable header and no payload.
 template <typename Empty>
-DecodeResult decode_empty(const Reader& reader, std::string_view packet) {
-    // MQTT 5.0: DISCONNECT carries a reason code and properties here.
-    if (auto e = expect_end(reader, packet)) return *e;
+DecodeResult decode_empty(const Reader& reader, PacketType type) {
+    if (auto e = expect_end(reader, packet_name(type))) return *e;
     return Packet{Empty{}};
 }
 
@@ -371,49 +322,41 @@ DecodeResult decode_packet(std::span<const std::uint8_t> frame, ProtocolVersion 
                          " bytes after the end of the packet");
     }
 
-    const auto type = static_cast<std::uint8_t>(header.first_byte >> 4U);
+    const auto type = static_cast<PacketType>(header.first_byte >> 4U);
     const auto flags = static_cast<std::uint8_t>(header.first_byte & 0x0FU);
-    const std::string_view name = packet_name(type);
-    const auto packet = static_cast<PacketType>(type);
 
-    if (packet == PacketType::Auth && version != ProtocolVersion::Mqtt5) {
+    if (type == PacketType::Auth && version != ProtocolVersion::Mqtt5) {
         return malformed("AUTH packet is MQTT 5.0 only");
     }
-    if (packet != PacketType::Publish) {
-        const bool needs_qos1 = packet == PacketType::Pubrel || packet == PacketType::Subscribe ||
-                                packet == PacketType::Unsubscribe;
+    if (type != PacketType::Publish) {
+        const bool needs_qos1 = type == PacketType::Pubrel || type == PacketType::Subscribe ||
+                                type == PacketType::Unsubscribe;
         const std::uint8_t expected = needs_qos1 ? kRequiredFlagsQoS1 : 0;
         if (flags != expected) {
             return malformed("invalid fixed header flags " + std::to_string(flags) + " on " +
-                             std::string(name));
+                             std::string(packet_name(type)));
         }
     }
 
     Reader reader(frame.subspan(header.header_size));
-    if (packet == PacketType::Connect) return decode_connect(reader);
-    if (version == ProtocolVersion::Mqtt5) {
-        return DecodeError{ReasonCode::UnsupportedProtocolVersion,
-                           "MQTT 5.0 packets are not supported yet"};
-    }
-
-    switch (packet) {
+    switch (type) {
+        case PacketType::Connect: return detail::decode_connect(reader);
         case PacketType::Connack: return decode_connack(reader, version);
-        case PacketType::Publish: return decode_publish(reader, flags);
-        case PacketType::Puback: return decode_ack<Puback>(reader, name);
-        case PacketType::Pubrec: return decode_ack<Pubrec>(reader, name);
-        case PacketType::Pubrel: return decode_ack<Pubrel>(reader, name);
-        case PacketType::Pubcomp: return decode_ack<Pubcomp>(reader, name);
-        case PacketType::Subscribe: return decode_subscribe(reader);
-        case PacketType::Suback: return decode_suback(reader);
-        case PacketType::Unsubscribe: return decode_unsubscribe(reader);
-        case PacketType::Unsuback: return decode_ack<Unsuback>(reader, name);
-        case PacketType::Pingreq: return decode_empty<Pingreq>(reader, name);
-        case PacketType::Pingresp: return decode_empty<Pingresp>(reader, name);
-        case PacketType::Disconnect: return decode_empty<Disconnect>(reader, name);
-        case PacketType::Connect:
-        case PacketType::Auth: break;
+        case PacketType::Publish: return decode_publish(reader, flags, version);
+        case PacketType::Puback: return decode_ack<Puback>(reader, type, version);
+        case PacketType::Pubrec: return decode_ack<Pubrec>(reader, type, version);
+        case PacketType::Pubrel: return decode_ack<Pubrel>(reader, type, version);
+        case PacketType::Pubcomp: return decode_ack<Pubcomp>(reader, type, version);
+        case PacketType::Subscribe: return decode_subscribe(reader, version);
+        case PacketType::Suback: return decode_reason_list<Suback>(reader, type, version);
+        case PacketType::Unsubscribe: return decode_unsubscribe(reader, version);
+        case PacketType::Unsuback: return decode_reason_list<Unsuback>(reader, type, version);
+        case PacketType::Pingreq: return decode_empty<Pingreq>(reader, type);
+        case PacketType::Pingresp: return decode_empty<Pingresp>(reader, type);
+        case PacketType::Disconnect: return decode_reason_only<Disconnect>(reader, type, version);
+        case PacketType::Auth: return decode_reason_only<Auth>(reader, type, version);
     }
-    return malformed("unexpected packet type " + std::to_string(type));
+    return malformed("unexpected packet type " + std::to_string(header.first_byte >> 4U));
 }
 
 }  // namespace wg::codec

@@ -1,77 +1,48 @@
-// encode(): a Packet into wire bytes for MQTT 3.1, 3.1.1 (and the MQTT 5.0
-// layout with an empty property section).
+// encode(): a Packet into wire bytes for MQTT 3.1, 3.1.1 and 5.0.
 //
-// Each packet's remaining length is computed first, so the output grows by one
-// exact reservation and strings/payloads are appended as whole ranges.
+// One encoder per packet serves every version; 5.0 adds property sections and
+// reason codes. Each packet's remaining length is computed first (property
+// sections measured once), so the output grows by one exact reservation and
+// strings/payloads are appended as whole ranges.
 
-#include <iterator>
+#include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include "local_broker/codec/codec.h"
+#include "local_broker/codec/properties.h"
+#include "local_broker/codec/wire_writer.h"
 
 namespace wg::codec {
 
 namespace {
 
-constexpr std::size_t kMaxStringLength = 65'535;
+using detail::first_byte;
+using detail::is_v5;
+using detail::prefixed_size;
+using detail::PropertyScope;
+using detail::PropertySection;
+using detail::raw;
+using detail::Writer;
+
 constexpr std::uint8_t kSubackFailure = 0x80;
-constexpr std::uint8_t kEmptyProperties = 0x00;  // MQTT 5.0 property length 0
+constexpr unsigned kRetainHandlingShift = 4;
 
-constexpr std::uint8_t first_byte(PacketType type, std::uint8_t flags = 0) {
-    return static_cast<std::uint8_t>((static_cast<unsigned>(type) << 4U) | flags);
-}
-
-constexpr bool is_v5(ProtocolVersion version) { return version == ProtocolVersion::Mqtt5; }
-
-constexpr std::uint8_t raw(ReasonCode code) { return static_cast<std::uint8_t>(code); }
-
-// A string as it fits a two-byte length prefix. Longer strings break the
-// encoder's precondition; cutting them keeps the frame well formed.
-std::string_view fit(std::string_view text) { return text.substr(0, kMaxStringLength); }
-
-std::size_t prefixed_size(std::string_view text) { return 2 + fit(text).size(); }
-
-class Writer {
+// The property section of `properties` in 5.0; absent (size 0) in 3.x.
+class OptionalSection {
 public:
-    // Appends the fixed header and reserves room for the whole packet.
-    Writer(std::vector<std::uint8_t>& out, std::uint8_t first, std::size_t remaining_length)
-        : out_(out) {
-        const auto remaining = static_cast<std::uint32_t>(remaining_length);
-        out_.reserve(out_.size() + 1 + varint_size(remaining) + remaining);
-        u8(first);
-        varint(remaining);
+    OptionalSection(const Properties& properties, PropertyScope scope, ProtocolVersion version) {
+        if (is_v5(version)) section_.emplace(properties, scope);
     }
 
-    void u8(std::uint8_t value) { out_.push_back(value); }
-
-    void u16(std::uint16_t value) {
-        const std::uint8_t bytes[] = {static_cast<std::uint8_t>(value >> 8U),
-                                      static_cast<std::uint8_t>(value & 0xFFU)};
-        out_.insert(out_.end(), std::begin(bytes), std::end(bytes));
-    }
-
-    void raw_bytes(std::string_view bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
-
-    void prefixed(std::string_view text) {
-        const std::string_view fitted = fit(text);
-        u16(static_cast<std::uint16_t>(fitted.size()));
-        raw_bytes(fitted);
+    std::size_t size() const { return section_ ? section_->size() : 0; }
+    bool empty() const { return !section_ || section_->empty(); }
+    void write(Writer& writer) const {
+        if (section_) section_->write(writer);
     }
 
 private:
-    void varint(std::uint32_t value) {
-        std::uint8_t bytes[4] = {};
-        std::size_t count = 0;
-        do {
-            auto byte = static_cast<std::uint8_t>(value & 0x7FU);
-            value >>= 7U;
-            if (value != 0) byte = static_cast<std::uint8_t>(byte | 0x80U);
-            bytes[count++] = byte;
-        } while (value != 0 && count < 4);
-        out_.insert(out_.end(), bytes, bytes + count);
-    }
-
-    std::vector<std::uint8_t>& out_;
+    std::optional<PropertySection> section_;
 };
 
 std::uint8_t connack_return_code(ReasonCode reason) {
@@ -97,13 +68,17 @@ std::uint8_t suback_return_code(ReasonCode reason) {
 void encode_packet(const Connect& connect, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
     const std::string_view name = version == ProtocolVersion::Mqtt31 ? "MQIsdp" : "MQTT";
-    const std::size_t properties = is_v5(version) ? 1 : 0;
-    std::size_t remaining = prefixed_size(name) + 1 + 1 + 2 + properties;
+    const OptionalSection properties(connect.properties, PropertyScope::Connect, version);
+    const Properties no_will;
+    const OptionalSection will_properties(connect.will ? connect.will->properties : no_will,
+                                          PropertyScope::Will, version);
+
+    std::size_t remaining = prefixed_size(name) + 1 + 1 + 2 + properties.size();
     remaining += prefixed_size(connect.client_id);
     std::uint8_t flags = connect.clean_session ? 0x02 : 0x00;
     if (connect.will) {
-        remaining +=
-            properties + prefixed_size(connect.will->topic) + prefixed_size(connect.will->payload);
+        remaining += will_properties.size() + prefixed_size(connect.will->topic) +
+                     prefixed_size(connect.will->payload);
         flags = static_cast<std::uint8_t>(flags | 0x04U |
                                           (static_cast<unsigned>(connect.will->qos) << 3U) |
                                           (connect.will->retain ? 0x20U : 0x00U));
@@ -122,10 +97,10 @@ void encode_packet(const Connect& connect, ProtocolVersion version,
     writer.u8(static_cast<std::uint8_t>(version));
     writer.u8(flags);
     writer.u16(connect.keep_alive);
-    if (is_v5(version)) writer.u8(kEmptyProperties);
+    properties.write(writer);
     writer.prefixed(connect.client_id);
     if (connect.will) {
-        if (is_v5(version)) writer.u8(kEmptyProperties);
+        will_properties.write(writer);
         writer.prefixed(connect.will->topic);
         writer.prefixed(connect.will->payload);
     }
@@ -135,27 +110,25 @@ void encode_packet(const Connect& connect, ProtocolVersion version,
 
 void encode_packet(const Connack& connack, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
-    if (is_v5(version)) {
-        Writer writer(out, first_byte(PacketType::Connack), 3);
-        writer.u8(connack.session_present ? 1 : 0);
-        writer.u8(raw(connack.reason));
-        writer.u8(kEmptyProperties);
-        return;
-    }
-    const std::uint8_t code = connack_return_code(connack.reason);
-    // 3.1 has no session present flag; 3.1.1 sends it only with return code 0.
+    const OptionalSection properties(connack.properties, PropertyScope::Connack, version);
+    const std::uint8_t code = is_v5(version) ? raw(connack.reason)
+                                             : connack_return_code(connack.reason);
+    // 3.1 has no session present flag; 3.1.1 and 5.0 send it only with code 0.
     const bool session_present =
         version != ProtocolVersion::Mqtt31 && connack.session_present && code == 0;
-    Writer writer(out, first_byte(PacketType::Connack), 2);
+    Writer writer(out, first_byte(PacketType::Connack), 2 + properties.size());
     writer.u8(session_present ? 1 : 0);
     writer.u8(code);
+    properties.write(writer);
 }
 
 void encode_packet(const Publish& publish, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
     const bool has_id = publish.qos != QoS::AtMostOnce;
+    const OptionalSection properties(publish.properties, PropertyScope::Publish, version);
     const std::size_t head =
-        prefixed_size(publish.topic) + (has_id ? 2 : 0) + (is_v5(version) ? 1 : 0);
+        std::min<std::size_t>(prefixed_size(publish.topic) + (has_id ? 2 : 0) + properties.size(),
+                              kMaxRemainingLength);
     // A payload beyond what the remaining length can express breaks the
     // precondition; cutting it keeps the frame well formed.
     const std::string_view payload =
@@ -167,53 +140,71 @@ void encode_packet(const Publish& publish, ProtocolVersion version,
     Writer writer(out, first_byte(PacketType::Publish, flags), head + payload.size());
     writer.prefixed(publish.topic);
     if (has_id) writer.u16(publish.packet_id);
-    if (is_v5(version)) writer.u8(kEmptyProperties);
+    properties.write(writer);
     writer.raw_bytes(payload);
 }
 
-// PUBACK, PUBREC, PUBREL, PUBCOMP. MQTT 5.0 adds the reason code unless it is
-// Success (the property length may then be omitted, spec 3.4.2.2.1).
-void encode_ack(PacketType type, std::uint8_t flags, std::uint16_t packet_id, ReasonCode reason,
-                ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    const bool with_reason = is_v5(version) && reason != ReasonCode::Success;
-    Writer writer(out, first_byte(type, flags), with_reason ? 3 : 2);
-    writer.u16(packet_id);
-    if (with_reason) writer.u8(raw(reason));
+// PUBACK, PUBREC, PUBREL, PUBCOMP. 5.0 writes the shortest form the spec
+// allows (3.4.2.1): no reason code when it is Success and there are no
+// properties, no property length when there are none.
+template <typename Ack>
+void encode_ack(const Ack& ack, PacketType type, std::uint8_t flags, ProtocolVersion version,
+                std::vector<std::uint8_t>& out) {
+    const OptionalSection properties(ack.properties, detail::scope_of(type), version);
+    const bool with_properties = !properties.empty();
+    const bool with_reason =
+        is_v5(version) && (with_properties || ack.reason != ReasonCode::Success);
+    Writer writer(out, first_byte(type, flags),
+                  2 + (with_reason ? 1 : 0) + (with_properties ? properties.size() : 0));
+    writer.u16(ack.packet_id);
+    if (with_reason) writer.u8(raw(ack.reason));
+    if (with_properties) properties.write(writer);
 }
 
 void encode_packet(const Puback& ack, ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    encode_ack(PacketType::Puback, 0, ack.packet_id, ack.reason, version, out);
+    encode_ack(ack, PacketType::Puback, 0, version, out);
 }
 void encode_packet(const Pubrec& ack, ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    encode_ack(PacketType::Pubrec, 0, ack.packet_id, ack.reason, version, out);
+    encode_ack(ack, PacketType::Pubrec, 0, version, out);
 }
 void encode_packet(const Pubrel& ack, ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    encode_ack(PacketType::Pubrel, 0b0010, ack.packet_id, ack.reason, version, out);
+    encode_ack(ack, PacketType::Pubrel, 0b0010, version, out);
 }
 void encode_packet(const Pubcomp& ack, ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    encode_ack(PacketType::Pubcomp, 0, ack.packet_id, ack.reason, version, out);
+    encode_ack(ack, PacketType::Pubcomp, 0, version, out);
+}
+
+std::uint8_t subscription_options(const TopicSubscription& subscription, ProtocolVersion version) {
+    const auto qos = static_cast<unsigned>(subscription.qos);
+    if (!is_v5(version)) return static_cast<std::uint8_t>(qos);
+    return static_cast<std::uint8_t>(
+        qos | (subscription.no_local ? 0x04U : 0x00U) |
+        (subscription.retain_as_published ? 0x08U : 0x00U) |
+        ((subscription.retain_handling & 0x03U) << kRetainHandlingShift));
 }
 
 void encode_packet(const Subscribe& subscribe, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
-    std::size_t remaining = 2 + (is_v5(version) ? 1 : 0);
+    const OptionalSection properties(subscribe.properties, PropertyScope::Subscribe, version);
+    std::size_t remaining = 2 + properties.size();
     for (const TopicSubscription& subscription : subscribe.subscriptions) {
         remaining += prefixed_size(subscription.filter) + 1;
     }
     Writer writer(out, first_byte(PacketType::Subscribe, 0b0010), remaining);
     writer.u16(subscribe.packet_id);
-    if (is_v5(version)) writer.u8(kEmptyProperties);
+    properties.write(writer);
     for (const TopicSubscription& subscription : subscribe.subscriptions) {
         writer.prefixed(subscription.filter);
-        writer.u8(static_cast<std::uint8_t>(subscription.qos));
+        writer.u8(subscription_options(subscription, version));
     }
 }
 
 void encode_packet(const Suback& suback, ProtocolVersion version, std::vector<std::uint8_t>& out) {
-    const std::size_t remaining = 2 + (is_v5(version) ? 1 : 0) + suback.reasons.size();
-    Writer writer(out, first_byte(PacketType::Suback), remaining);
+    const OptionalSection properties(suback.properties, PropertyScope::Suback, version);
+    Writer writer(out, first_byte(PacketType::Suback),
+                  2 + properties.size() + suback.reasons.size());
     writer.u16(suback.packet_id);
-    if (is_v5(version)) writer.u8(kEmptyProperties);
+    properties.write(writer);
     for (const ReasonCode reason : suback.reasons) {
         writer.u8(is_v5(version) ? raw(reason) : suback_return_code(reason));
     }
@@ -221,25 +212,24 @@ void encode_packet(const Suback& suback, ProtocolVersion version, std::vector<st
 
 void encode_packet(const Unsubscribe& unsubscribe, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
-    std::size_t remaining = 2 + (is_v5(version) ? 1 : 0);
+    const OptionalSection properties(unsubscribe.properties, PropertyScope::Unsubscribe, version);
+    std::size_t remaining = 2 + properties.size();
     for (const std::string& filter : unsubscribe.filters) remaining += prefixed_size(filter);
     Writer writer(out, first_byte(PacketType::Unsubscribe, 0b0010), remaining);
     writer.u16(unsubscribe.packet_id);
-    if (is_v5(version)) writer.u8(kEmptyProperties);
+    properties.write(writer);
     for (const std::string& filter : unsubscribe.filters) writer.prefixed(filter);
 }
 
 void encode_packet(const Unsuback& unsuback, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
-    if (!is_v5(version)) {  // 3.1 / 3.1.1: the packet identifier only
-        Writer writer(out, first_byte(PacketType::Unsuback), 2);
-        writer.u16(unsuback.packet_id);
-        return;
-    }
-    Writer writer(out, first_byte(PacketType::Unsuback), 3 + unsuback.reasons.size());
+    // 3.1 / 3.1.1: the packet identifier only.
+    const OptionalSection properties(unsuback.properties, PropertyScope::Unsuback, version);
+    const std::size_t reasons = is_v5(version) ? unsuback.reasons.size() : 0;
+    Writer writer(out, first_byte(PacketType::Unsuback), 2 + properties.size() + reasons);
     writer.u16(unsuback.packet_id);
-    writer.u8(kEmptyProperties);
-    for (const ReasonCode reason : unsuback.reasons) writer.u8(raw(reason));
+    properties.write(writer);
+    for (std::size_t i = 0; i < reasons; ++i) writer.u8(raw(unsuback.reasons[i]));
 }
 
 void encode_packet(const Pingreq&, ProtocolVersion, std::vector<std::uint8_t>& out) {
@@ -250,12 +240,30 @@ void encode_packet(const Pingresp&, ProtocolVersion, std::vector<std::uint8_t>& 
     Writer writer(out, first_byte(PacketType::Pingresp), 0);
 }
 
+// DISCONNECT, AUTH: in 5.0 the reason code is omitted when it is Success and
+// there are no properties, the property length when there are none
+// (3.14.2.1, 3.15.2.1). 3.x DISCONNECT is empty.
+template <typename P>
+void encode_reason_only(const P& packet, PacketType type, ProtocolVersion version,
+                        std::vector<std::uint8_t>& out) {
+    const OptionalSection properties(packet.properties, detail::scope_of(type), version);
+    const bool with_properties = !properties.empty();
+    const bool with_reason =
+        is_v5(version) && (with_properties || packet.reason != ReasonCode::Success);
+    Writer writer(out, first_byte(type),
+                  (with_reason ? 1 : 0) + (with_properties ? properties.size() : 0));
+    if (with_reason) writer.u8(raw(packet.reason));
+    if (with_properties) properties.write(writer);
+}
+
 void encode_packet(const Disconnect& disconnect, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
-    // MQTT 5.0 omits the reason code when it is Normal disconnection (0).
-    const bool with_reason = is_v5(version) && disconnect.reason != ReasonCode::Success;
-    Writer writer(out, first_byte(PacketType::Disconnect), with_reason ? 1 : 0);
-    if (with_reason) writer.u8(raw(disconnect.reason));
+    encode_reason_only(disconnect, PacketType::Disconnect, version, out);
+}
+
+void encode_packet(const Auth& auth, ProtocolVersion version, std::vector<std::uint8_t>& out) {
+    if (!is_v5(version)) return;  // 3.1 / 3.1.1 have no AUTH packet: nothing is written
+    encode_reason_only(auth, PacketType::Auth, version, out);
 }
 
 }  // namespace

@@ -26,15 +26,13 @@ std::string_view next_level(std::string_view text, std::size_t& pos, bool& last)
     return level;
 }
 
-}  // namespace
-
-bool is_valid_utf8(std::string_view text) {
+bool check_utf8(std::string_view text, bool allow_nul) {
     const std::size_t size = text.size();
     std::size_t i = 0;
     while (i < size) {
         const auto lead = static_cast<std::uint8_t>(text[i]);
         if (lead < 0x80U) {
-            if (lead == 0) return false;  // U+0000 is forbidden (spec 1.5.3)
+            if (lead == 0 && !allow_nul) return false;  // U+0000 is forbidden (spec 1.5.3)
             ++i;
             continue;
         }
@@ -66,6 +64,12 @@ bool is_valid_utf8(std::string_view text) {
     }
     return true;
 }
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) { return check_utf8(text, false); }
+
+bool is_well_formed_utf8(std::string_view text) { return check_utf8(text, true); }
 
 bool is_valid_topic_name(std::string_view topic) {
     if (topic.empty() || topic.size() > kMaxTopicLength) return false;

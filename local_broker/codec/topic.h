@@ -10,6 +10,11 @@ namespace wg::codec {
 // no U+0000.
 bool is_valid_utf8(std::string_view text);
 
+// Well-formed UTF-8 as Unicode / RFC 3629 define it: like is_valid_utf8 but
+// U+0000 is allowed. The rule for a payload whose Payload Format Indicator is
+// 1 (MQTT 5.0 spec 3.3.2.3.2), which is character data, not an MQTT string.
+bool is_well_formed_utf8(std::string_view text);
+
 // A topic name for PUBLISH or a Will: non-empty, valid UTF-8, no '+' or '#',
 // at most 65535 bytes.
 bool is_valid_topic_name(std::string_view topic);

@@ -43,7 +43,7 @@ void Broker::on_packet(Connection& connection, codec::Packet&& packet) {
             } else if constexpr (std::is_same_v<T, codec::Puback>) {
                 handle_puback(connection, p.packet_id);
             } else if constexpr (std::is_same_v<T, codec::Pubrec>) {
-                handle_pubrec(connection, p.packet_id);
+                handle_pubrec(connection, p.packet_id, p.reason);
             } else if constexpr (std::is_same_v<T, codec::Pubrel>) {
                 handle_pubrel(connection, p.packet_id);
             } else if constexpr (std::is_same_v<T, codec::Pubcomp>) {
@@ -55,11 +55,15 @@ void Broker::on_packet(Connection& connection, codec::Packet&& packet) {
             } else if constexpr (std::is_same_v<T, codec::Pingreq>) {
                 send(connection, codec::Pingresp{});
             } else if constexpr (std::is_same_v<T, codec::Disconnect>) {
-                close(connection, broker::DisconnectCause::ClientDisconnect, "");
+                handle_disconnect(connection, p);
+            } else if constexpr (std::is_same_v<T, codec::Auth>) {
+                // Only meaningful after CONNECT named an authentication method, which
+                // this broker refuses (4.12).
+                protocol_error(connection, ReasonCode::ProtocolError, "AUTH without an authentication method");
             } else {
                 // CONNACK, SUBACK, UNSUBACK, PINGRESP only travel from server to client.
                 protocol_error(connection, ReasonCode::ProtocolError,
-                               "unexpected " + std::string(packet_name(codec::packet_type(packet))) +
+                               "unexpected " + std::string(codec::packet_name(codec::packet_type(packet))) +
                                    " from a client");
             }
         },
@@ -67,10 +71,18 @@ void Broker::on_packet(Connection& connection, codec::Packet&& packet) {
 }
 
 void Broker::on_decode_error(Connection& connection, const codec::DecodeError& error) {
-    if (!connection.connected && error.reason == ReasonCode::UnsupportedProtocolVersion) {
-        // 3.1.1 (MQTT-3.1.2-2): answer CONNACK 0x01 before closing.
-        refuse_connect(connection, error.reason, error.message);
-        return;
+    if (!connection.connected) {
+        if (error.connect_version == codec::ProtocolVersion::Mqtt5) {
+            // MQTT 5: a CONNACK with the reason, then close (3.1.4).
+            connection.version = codec::ProtocolVersion::Mqtt5;
+            refuse_connect(connection, error.reason, error.message);
+            return;
+        }
+        if (error.reason == ReasonCode::UnsupportedProtocolVersion) {
+            // 3.1.1 (MQTT-3.1.2-2): answer CONNACK 0x01 before closing.
+            refuse_connect(connection, error.reason, error.message);
+            return;
+        }
     }
     protocol_error(connection, error.reason, error.message);
 }
@@ -98,6 +110,7 @@ void Broker::tick() {
         }
     }
     publish_due_wills();
+    expire_sessions();
 }
 
 void Broker::shutdown() {
@@ -109,10 +122,7 @@ void Broker::shutdown() {
         if (it != connections_.end()) close(*it->second, broker::DisconnectCause::ServerShutdown, "gateway stopping");
     }
     // Sessions end with the process: Wills still waiting for their delay go out now.
-    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) {
-        ++counters_.wills_published;
-        route(make_message(std::move(due.will.topic), std::move(due.will.payload), due.will.qos, due.will.retain));
-    }
+    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) publish_will(due.will);
 }
 
 BrokerStats Broker::stats() const {

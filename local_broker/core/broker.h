@@ -21,6 +21,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,10 +73,11 @@ public:
     // with `cause`, publishing its Will.
     void on_closed(Connection& connection, broker::DisconnectCause cause, std::string reason);
 
-    // Runs the timers: connect deadlines, keep-alive, due Wills.
+    // Runs the timers: connect deadlines, keep-alive, due Wills, session expiry.
     void tick();
 
-    // Closes every connection (their Wills are published: none sent DISCONNECT).
+    // Closes every connection (MQTT 5 clients get DISCONNECT 0x8B; their Wills are
+    // published: none sent DISCONNECT).
     void shutdown();
 
     BrokerStats stats() const;
@@ -86,32 +89,50 @@ private:
     // broker_connect.cpp
     void handle_connect(Connection& connection, codec::Connect& connect);
     void refuse_connect(Connection& connection, codec::ReasonCode reason, const std::string& detail);
-    Session& attach_session(Connection& connection, const std::string& client_id, bool clean_session,
-                            bool& session_present);
+    Session& attach_session(Connection& connection, const std::string& client_id, bool clean_start,
+                            std::uint32_t expiry_interval, bool& session_present);
+    codec::Connack make_connack(const Connection& connection, bool session_present, bool id_assigned,
+                                std::uint16_t server_keep_alive) const;
     void resume_session(Session& session);
     std::string assign_client_id();
 
     // broker_close.cpp
-    void close(Connection& connection, broker::DisconnectCause cause, const std::string& reason);
+    void handle_disconnect(Connection& connection, const codec::Disconnect& disconnect);
+    // Closes `connection`; an MQTT 5 client first gets DISCONNECT `reason` where
+    // the cause has one (server-initiated closes).
+    void close(Connection& connection, broker::DisconnectCause cause, const std::string& detail,
+               std::optional<codec::ReasonCode> reason = std::nullopt);
     void protocol_error(Connection& connection, codec::ReasonCode reason, const std::string& detail);
     void detach_session(Connection& connection);
     void destroy_session(Session& session);
+    void publish_will(codec::Will& will);
     void publish_due_wills();
+    void expire_sessions();
 
     // broker_routing.cpp
     void handle_publish(Connection& connection, codec::Publish& publish);
     void handle_puback(Connection& connection, std::uint16_t packet_id);
-    void handle_pubrec(Connection& connection, std::uint16_t packet_id);
+    void handle_pubrec(Connection& connection, std::uint16_t packet_id, codec::ReasonCode reason);
     void handle_pubrel(Connection& connection, std::uint16_t packet_id);
     void handle_pubcomp(Connection& connection, std::uint16_t packet_id);
-    void route(const MessagePtr& message);
+    bool resolve_topic_alias(Connection& connection, codec::Publish& publish);
+
+    // broker_delivery.cpp
+    // Routes to every matching subscription; returns how many sessions it reached.
+    std::size_t route(const MessagePtr& message, const Session* origin = nullptr);
+    bool deliver_shared(SharedGroup& group, const MessagePtr& message, const Session* origin,
+                        const Session* exclude);
     void deliver(Session& session, OutgoingMessage outgoing);
-    void send_inflight(Session& session, const InflightMessage& inflight, bool dup);
+    bool start_inflight(Session& session, OutgoingMessage&& outgoing);
+    bool send_publish(Connection& connection, const OutgoingMessage& outgoing, std::uint16_t packet_id, bool dup);
     void fill_inflight(Session& session);
+    void redistribute_shared(Session& session);
+    std::size_t inflight_window(const Connection& connection) const;
 
     // broker_subscribe.cpp
     void handle_subscribe(Connection& connection, const codec::Subscribe& subscribe);
     void handle_unsubscribe(Connection& connection, const codec::Unsubscribe& unsubscribe);
+    bool valid_filter(std::string_view filter) const;
 
     void send(Connection& connection, const codec::Packet& packet);
 
@@ -128,8 +149,10 @@ private:
     std::uint64_t next_connection_id_ = 1;
     std::uint64_t next_assigned_id_ = 1;
     std::uint64_t match_stamp_ = 0;
+    Clock::time_point next_expiry_check_{};
     std::vector<std::uint8_t> scratch_;  // encode buffer, reused
     std::vector<Session*> match_scratch_;
+    std::vector<SharedGroup*> group_scratch_;
     BrokerStats counters_;
 };
 

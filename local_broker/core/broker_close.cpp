@@ -1,34 +1,81 @@
-// Ending connections: Will release, session detach, logging and events.
+// Ending connections and sessions: DISCONNECT in both directions, Will release,
+// session detach and expiry, logging and events.
 #include "local_broker/core/broker.h"
 #include "local_broker/core/connection_log.h"
 
 namespace wg::core {
 
-void Broker::protocol_error(Connection& connection, codec::ReasonCode reason, const std::string& detail) {
-    close(connection, broker::DisconnectCause::ProtocolError, std::string(codec::reason_name(reason)) + ": " + detail);
+using codec::ReasonCode;
+
+namespace {
+
+// The MQTT 5 DISCONNECT reason a server-initiated close carries, if any.
+std::optional<ReasonCode> reason_for(broker::DisconnectCause cause) {
+    switch (cause) {
+        case broker::DisconnectCause::KeepAliveTimeout: return ReasonCode::KeepAliveTimeout;
+        case broker::DisconnectCause::SessionTakenOver: return ReasonCode::SessionTakenOver;
+        case broker::DisconnectCause::ServerShutdown: return ReasonCode::ServerShuttingDown;
+        default: return std::nullopt;  // the client closed it, or the socket is gone
+    }
 }
 
-void Broker::close(Connection& connection, broker::DisconnectCause cause, const std::string& reason) {
+}  // namespace
+
+void Broker::handle_disconnect(Connection& connection, const codec::Disconnect& disconnect) {
+    std::string detail;
+    if (connection.is_v5()) {
+        if (const auto& expiry = disconnect.properties.session_expiry_interval) {
+            if (connection.session_expiry_was_zero && *expiry != 0) {
+                protocol_error(connection, ReasonCode::ProtocolError,
+                               "DISCONNECT sets a session expiry after CONNECT set 0");
+                return;
+            }
+            connection.session->expiry_interval = *expiry;
+        }
+        connection.will_on_disconnect = disconnect.reason == ReasonCode::DisconnectWithWillMessage;
+        if (disconnect.reason != ReasonCode::Success) detail = std::string(codec::reason_name(disconnect.reason));
+        if (disconnect.properties.reason_string) detail += (detail.empty() ? "" : ": ") + *disconnect.properties.reason_string;
+    }
+    close(connection, broker::DisconnectCause::ClientDisconnect, detail);
+}
+
+void Broker::protocol_error(Connection& connection, ReasonCode reason, const std::string& detail) {
+    close(connection, broker::DisconnectCause::ProtocolError, std::string(codec::reason_name(reason)) + ": " + detail,
+          reason);
+}
+
+void Broker::close(Connection& connection, broker::DisconnectCause cause, const std::string& detail,
+                   std::optional<ReasonCode> reason) {
     ClientLink& link = connection.link;
     const std::uint64_t id = connection.id;
     if (!connection.connected) {
-        log_closed(link.peer(), cause, reason);
+        log_closed(link.peer(), cause, detail);
     } else {
+        if (!reason) reason = reason_for(cause);
+        if (reason && connection.is_v5()) {
+            codec::Disconnect disconnect{*reason, {}};
+            if (!detail.empty()) disconnect.properties.reason_string = detail;
+            send(connection, disconnect);
+        }
         broker::DisconnectedEvent event;
         event.client_id = connection.client_id;
         event.peer = link.peer();
         event.cause = cause;
-        event.reason = reason;
-        bool will_due = false;
+        event.reason = detail;
+        bool will_released = false;
         if (connection.has_will) {
-            if (cause == broker::DisconnectCause::ClientDisconnect) {
+            if (cause == broker::DisconnectCause::ClientDisconnect && !connection.will_on_disconnect) {
                 wills_.discard(connection.client_id);  // MQTT-3.14.4-3
             } else {
-                will_due = wills_.release(connection.client_id, clock_.now());
+                const std::uint32_t expiry = connection.session->expiry_interval;
+                const auto session_left = expiry == kSessionNeverExpires
+                                              ? std::nullopt
+                                              : std::optional<std::chrono::seconds>(std::chrono::seconds(expiry));
+                will_released = wills_.release(connection.client_id, clock_.now(), session_left);
             }
         }
         detach_session(connection);
-        if (will_due) {
+        if (will_released) {
             const std::uint64_t published_before = counters_.wills_published;
             publish_due_wills();
             event.will_published = counters_.wills_published > published_before;
@@ -45,20 +92,42 @@ void Broker::detach_session(Connection& connection) {
     connection.session = nullptr;
     if (!session) return;
     session->connection = nullptr;
-    if (session->clean_session) destroy_session(*session);
+    redistribute_shared(*session);
+    if (session->expiry_interval == 0) {
+        destroy_session(*session);
+    } else if (session->expiry_interval != kSessionNeverExpires) {
+        session->expires_at = clock_.now() + std::chrono::seconds(session->expiry_interval);
+    }
 }
 
 void Broker::destroy_session(Session& session) {
-    for (const auto& [filter, qos] : session.subscriptions) subscriptions_.unsubscribe(filter, &session);
+    for (const auto& [filter, options] : session.subscriptions) subscriptions_.unsubscribe(filter, &session);
     const std::string client_id = session.client_id;  // the key must outlive the erase
     sessions_.erase(client_id);
 }
 
-void Broker::publish_due_wills() {
-    for (auto& due : wills_.take_due(clock_.now())) {
-        ++counters_.wills_published;
-        route(make_message(std::move(due.will.topic), std::move(due.will.payload), due.will.qos, due.will.retain));
+void Broker::expire_sessions() {
+    const auto now = clock_.now();
+    if (now < next_expiry_check_) return;
+    next_expiry_check_ = now + std::chrono::seconds(1);
+    std::vector<Session*> expired;
+    for (const auto& [client_id, session] : sessions_)
+        if (!session->connection && session->expires_at && *session->expires_at <= now) expired.push_back(session.get());
+    for (Session* session : expired) {
+        // A Will still waiting for its delay is due now: its session has ended.
+        if (auto will = wills_.take_pending(session->client_id)) publish_will(*will);
+        destroy_session(*session);
     }
+}
+
+void Broker::publish_will(codec::Will& will) {
+    ++counters_.wills_published;
+    route(make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain,
+                       std::move(will.properties), clock_.now()));
+}
+
+void Broker::publish_due_wills() {
+    for (auto& due : wills_.take_due(clock_.now())) publish_will(due.will);
 }
 
 }  // namespace wg::core

@@ -1,4 +1,5 @@
-// CONNECT: client identifier rules, session takeover, session attach and resume.
+// CONNECT: client identifier rules, enhanced authentication, session takeover,
+// session attach and resume, and the CONNACK with the broker's capabilities.
 #include <random>
 
 #include "local_broker/core/broker.h"
@@ -6,74 +7,137 @@
 
 namespace wg::core {
 
+using codec::ProtocolVersion;
 using codec::ReasonCode;
+
+namespace {
+
+// 3.1.1 clean session maps onto MQTT 5: clean session 1 = clean start and a
+// session that ends with the connection; 0 = resume and keep it for ever.
+std::uint32_t session_expiry(const codec::Connect& connect) {
+    if (connect.version != ProtocolVersion::Mqtt5) return connect.clean_session ? 0 : kSessionNeverExpires;
+    return connect.properties.session_expiry_interval.value_or(0);
+}
+
+}  // namespace
 
 void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     connection.version = connect.version;
+    const bool v5 = connection.is_v5();
+    if (v5 && connect.properties.authentication_method) {
+        // Enhanced authentication (4.12) is not offered by this broker.
+        refuse_connect(connection, ReasonCode::BadAuthenticationMethod,
+                       "authentication method '" + *connect.properties.authentication_method + "' not supported");
+        return;
+    }
     std::string client_id = connect.client_id;
+    bool id_assigned = false;
     if (client_id.empty()) {
-        // 3.1.1 (MQTT-3.1.3-8): an empty id is only allowed with clean session 1.
-        // 3.1 requires an id of 1 to 23 characters.
-        if (!connect.clean_session || connect.version == codec::ProtocolVersion::Mqtt31) {
+        // 3.1.1 (MQTT-3.1.3-8): an empty id is only allowed with clean session 1;
+        // 3.1 requires an id of 1 to 23 characters. MQTT 5 always assigns one.
+        if (!v5 && (!connect.clean_session || connect.version == ProtocolVersion::Mqtt31)) {
             refuse_connect(connection, ReasonCode::ClientIdentifierNotValid,
                            connect.clean_session ? "empty client id (MQTT 3.1)" : "empty client id with clean session 0");
             return;
         }
         client_id = assign_client_id();
+        id_assigned = true;
     }
 
     // Session takeover (MQTT-3.1.4-2): the old connection did not DISCONNECT, so
-    // its Will is published when it is closed here.
+    // its Will is released when it is closed here (MQTT 5 sends it 0x8E first).
     if (auto it = sessions_.find(client_id); it != sessions_.end() && it->second->connection) {
         close(*it->second->connection, broker::DisconnectCause::SessionTakenOver,
               "new connection from " + connection.link.peer());
     }
-    wills_.cancel_pending(client_id);
+    if (connect.clean_session) {
+        // Clean start ends the old session, and a Will still waiting for its
+        // delay goes out with it (3.1.3.2.2).
+        if (auto will = wills_.take_pending(client_id)) publish_will(*will);
+    } else {
+        wills_.cancel_pending(client_id);  // reconnected within the Will Delay Interval
+    }
 
     bool session_present = false;
-    Session& session = attach_session(connection, client_id, connect.clean_session, session_present);
+    Session& session =
+        attach_session(connection, client_id, connect.clean_session, session_expiry(connect), session_present);
     connection.connected = true;
     connection.client_id = client_id;
-    connection.keep_alive.set_keep_alive(connect.keep_alive, clock_.now());
+    connection.session_expiry_was_zero = session.expiry_interval == 0;
+    std::uint16_t keep_alive = connect.keep_alive;
+    std::uint16_t server_keep_alive = 0;
+    if (v5) {
+        const auto& p = connect.properties;
+        connection.receive_maximum = p.receive_maximum.value_or(65535);
+        connection.maximum_packet_size = p.maximum_packet_size.value_or(0);
+        connection.topic_alias_maximum = p.topic_alias_maximum.value_or(0);
+        connection.problem_information = p.request_problem_information.value_or(1) != 0;
+        if (settings_.max_keep_alive != 0 && (keep_alive == 0 || keep_alive > settings_.max_keep_alive)) {
+            server_keep_alive = settings_.max_keep_alive;
+            keep_alive = server_keep_alive;
+        }
+    }
+    connection.keep_alive.set_keep_alive(keep_alive, clock_.now());
 
     broker::ConnectedEvent event;
     event.client_id = client_id;
     event.username = connect.username.value_or("");
     event.peer = connection.link.peer();
     event.protocol_version = static_cast<std::uint8_t>(connect.version);
-    event.keep_alive = connect.keep_alive;
+    event.keep_alive = keep_alive;
     event.clean_session = connect.clean_session;
     event.session_present = session_present;
     if (connect.will) {
         event.will = broker::WillSummary{connect.will->topic, static_cast<std::uint8_t>(connect.will->qos),
                                          connect.will->retain, connect.will->payload.size()};
-        wills_.hold(client_id, std::move(*connect.will), std::chrono::seconds{0});
+        const auto delay = std::chrono::seconds(connect.will->properties.will_delay_interval.value_or(0));
+        wills_.hold(client_id, std::move(*connect.will), delay);
         connection.has_will = true;
     }
 
-    send(connection, codec::Connack{session_present, ReasonCode::Success});
+    send(connection, make_connack(connection, session_present, id_assigned, server_keep_alive));
     log_connected(event);
     for (auto* observer : observers_) observer->on_connected(event);
     resume_session(session);
 }
 
+codec::Connack Broker::make_connack(const Connection& connection, bool session_present, bool id_assigned,
+                                    std::uint16_t server_keep_alive) const {
+    codec::Connack connack{session_present, ReasonCode::Success, {}};
+    if (!connection.is_v5()) return connack;
+    auto& p = connack.properties;
+    // The broker's capabilities (3.2.2.3). Maximum QoS is left out: QoS 2 is supported.
+    p.receive_maximum = settings_.max_inflight_messages;
+    p.maximum_packet_size = settings_.max_packet_size;
+    p.topic_alias_maximum = settings_.max_topic_alias;
+    p.retain_available = 1;
+    p.wildcard_subscription_available = 1;
+    p.subscription_identifier_available = 1;
+    p.shared_subscription_available = 1;
+    if (id_assigned) p.assigned_client_identifier = connection.client_id;
+    if (server_keep_alive != 0) p.server_keep_alive = server_keep_alive;
+    return connack;
+}
+
 void Broker::refuse_connect(Connection& connection, ReasonCode reason, const std::string& detail) {
-    send(connection, codec::Connack{false, reason});
+    send(connection, codec::Connack{false, reason, {}});
     close(connection, broker::DisconnectCause::ProtocolError,
           "connection refused: " + std::string(codec::reason_name(reason)) + ": " + detail);
 }
 
-Session& Broker::attach_session(Connection& connection, const std::string& client_id, bool clean_session,
-                                bool& session_present) {
+Session& Broker::attach_session(Connection& connection, const std::string& client_id, bool clean_start,
+                                std::uint32_t expiry_interval, bool& session_present) {
     auto it = sessions_.find(client_id);
-    if (it != sessions_.end() && clean_session) {
+    if (it != sessions_.end() && clean_start) {
         destroy_session(*it->second);
         it = sessions_.end();
     }
     session_present = it != sessions_.end();
-    if (!session_present) it = sessions_.emplace(client_id, std::make_unique<Session>(client_id, clean_session)).first;
+    if (!session_present)
+        it = sessions_.emplace(client_id, std::make_unique<Session>(client_id, expiry_interval)).first;
     Session& session = *it->second;
-    session.clean_session = clean_session;
+    session.expiry_interval = expiry_interval;
+    session.expires_at.reset();
     session.connection = &connection;
     connection.session = &session;
     return session;
@@ -82,7 +146,14 @@ Session& Broker::attach_session(Connection& connection, const std::string& clien
 void Broker::resume_session(Session& session) {
     // MQTT-4.4.0-1: unacknowledged PUBLISH packets are re-sent with DUP set, and
     // PUBREL packets re-sent, in their original order.
-    for (const auto& inflight : session.inflight) send_inflight(session, inflight, true);
+    Connection& connection = *session.connection;
+    for (const auto& inflight : session.inflight) {
+        if (inflight.state == InflightState::AwaitPubcomp) {
+            send(connection, codec::Pubrel{inflight.packet_id, ReasonCode::Success, {}});
+        } else {
+            send_publish(connection, inflight.outgoing, inflight.packet_id, true);
+        }
+    }
     fill_inflight(session);
 }
 

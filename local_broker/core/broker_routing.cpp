@@ -1,31 +1,76 @@
-// PUBLISH in both directions: routing to matching sessions, QoS 1/2 flows,
-// in-flight windows and per-client queues.
+// Incoming PUBLISH and the acknowledgements of both QoS flows.
 #include "local_broker/core/broker.h"
-#include "local_broker/core/connection_log.h"
-#include "common/log.h"
 
 namespace wg::core {
 
 using codec::QoS;
+using codec::ReasonCode;
+
+// Replaces an MQTT 5 Topic Alias with its topic (3.3.2.3.4). Returns false
+// after closing the connection for a bad alias.
+bool Broker::resolve_topic_alias(Connection& connection, codec::Publish& publish) {
+    const auto alias = publish.properties.topic_alias;
+    if (!alias) return true;
+    if (*alias == 0 || *alias > settings_.max_topic_alias) {
+        protocol_error(connection, ReasonCode::TopicAliasInvalid,
+                       "topic alias " + std::to_string(*alias) + " outside 1.." +
+                           std::to_string(settings_.max_topic_alias));
+        return false;
+    }
+    if (publish.topic.empty()) {
+        auto it = connection.inbound_aliases.find(*alias);
+        if (it == connection.inbound_aliases.end()) {
+            protocol_error(connection, ReasonCode::ProtocolError,
+                           "topic alias " + std::to_string(*alias) + " used before it was set");
+            return false;
+        }
+        publish.topic = it->second;
+    } else {
+        connection.inbound_aliases.insert_or_assign(*alias, publish.topic);
+    }
+    return true;
+}
 
 void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     ++counters_.messages_received;
+    if (!resolve_topic_alias(connection, publish)) return;
+    Session& session = *connection.session;
     const QoS qos = publish.qos;
     const std::uint16_t packet_id = publish.packet_id;
-    auto message = make_message(std::move(publish.topic), std::move(publish.payload), qos, publish.retain);
+    const bool v5 = connection.is_v5();
+    if (v5) {
+        if (qos == QoS::ExactlyOnce && !session.incoming_qos2.count(packet_id) &&
+            session.incoming_qos2.size() >= settings_.max_inflight_messages) {
+            protocol_error(connection, ReasonCode::ReceiveMaximumExceeded,
+                           "more than " + std::to_string(settings_.max_inflight_messages) +
+                               " QoS 2 messages awaiting PUBREL");
+            return;
+        }
+        if (!publish.properties.subscription_identifiers.empty()) {
+            // Only the server sets them (3.3.4).
+            protocol_error(connection, ReasonCode::ProtocolError, "PUBLISH from a client with a subscription identifier");
+            return;
+        }
+    }
+    if (qos == QoS::ExactlyOnce && session.incoming_qos2.count(packet_id)) {
+        // Delivered on first receipt; a re-sent PUBLISH with the same id before
+        // PUBREL is only acknowledged again (MQTT-4.3.3-2, method B).
+        send(connection, codec::Pubrec{packet_id, ReasonCode::Success, {}});
+        return;
+    }
+    auto message = make_message(std::move(publish.topic), std::move(publish.payload), qos, publish.retain,
+                                std::move(publish.properties), clock_.now());
+    const std::size_t reached = route(message, &session);
+    const ReasonCode ack = v5 && reached == 0 ? ReasonCode::NoMatchingSubscribers : ReasonCode::Success;
     switch (qos) {
         case QoS::AtMostOnce:
-            route(message);
             break;
         case QoS::AtLeastOnce:
-            route(message);
-            send(connection, codec::Puback{packet_id});
+            send(connection, codec::Puback{packet_id, ack, {}});
             break;
         case QoS::ExactlyOnce:
-            // Delivered once on first receipt; a re-sent PUBLISH with the same id
-            // before PUBREL is only acknowledged again (MQTT-4.3.3-2, method B).
-            if (connection.session->incoming_qos2.insert(packet_id).second) route(message);
-            send(connection, codec::Pubrec{packet_id});
+            session.incoming_qos2.insert(packet_id);
+            send(connection, codec::Pubrec{packet_id, ack, {}});
             break;
     }
 }
@@ -38,18 +83,31 @@ void Broker::handle_puback(Connection& connection, std::uint16_t packet_id) {
     fill_inflight(session);
 }
 
-void Broker::handle_pubrec(Connection& connection, std::uint16_t packet_id) {
+void Broker::handle_pubrec(Connection& connection, std::uint16_t packet_id, ReasonCode reason) {
     Session& session = *connection.session;
     InflightMessage* inflight = session.find_inflight(packet_id);
-    if (!inflight || inflight->state == InflightState::AwaitPuback) return;
+    if (!inflight) {
+        if (connection.is_v5() && !codec::is_error(reason))
+            send(connection, codec::Pubrel{packet_id, ReasonCode::PacketIdentifierNotFound, {}});
+        return;
+    }
+    if (inflight->state == InflightState::AwaitPuback) return;
+    if (codec::is_error(reason)) {
+        // MQTT 5: the client refused the message; the exchange ends here (4.3.3).
+        session.erase_inflight(packet_id);
+        fill_inflight(session);
+        return;
+    }
     inflight->state = InflightState::AwaitPubcomp;
     inflight->outgoing.message.reset();  // the payload is delivered; only the id remains
-    send(connection, codec::Pubrel{packet_id});
+    send(connection, codec::Pubrel{packet_id, ReasonCode::Success, {}});
 }
 
 void Broker::handle_pubrel(Connection& connection, std::uint16_t packet_id) {
-    connection.session->incoming_qos2.erase(packet_id);
-    send(connection, codec::Pubcomp{packet_id});
+    const bool known = connection.session->incoming_qos2.erase(packet_id) != 0;
+    const ReasonCode reason =
+        known || !connection.is_v5() ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound;
+    send(connection, codec::Pubcomp{packet_id, reason, {}});
 }
 
 void Broker::handle_pubcomp(Connection& connection, std::uint16_t packet_id) {
@@ -58,80 +116,6 @@ void Broker::handle_pubcomp(Connection& connection, std::uint16_t packet_id) {
     if (!inflight || inflight->state != InflightState::AwaitPubcomp) return;
     session.erase_inflight(packet_id);
     fill_inflight(session);
-}
-
-void Broker::route(const MessagePtr& message) {
-    if (message->retain) retained_.set(message);
-    // A client with several matching subscriptions gets the message once, at the
-    // highest QoS among them (MQTT-3.3.5-1).
-    const std::uint64_t stamp = ++match_stamp_;
-    match_scratch_.clear();
-    subscriptions_.match(message->topic, [&](Session* session, QoS qos) {
-        if (session->match_stamp != stamp) {
-            session->match_stamp = stamp;
-            session->match_qos = qos;
-            match_scratch_.push_back(session);
-        } else if (qos > session->match_qos) {
-            session->match_qos = qos;
-        }
-    });
-    for (Session* session : match_scratch_)
-        deliver(*session, OutgoingMessage{message, min_qos(message->qos, session->match_qos), false});
-}
-
-void Broker::deliver(Session& session, OutgoingMessage outgoing) {
-    Connection* connection = session.connection;
-    if (outgoing.qos == QoS::AtMostOnce) {
-        if (!connection) return;  // QoS 0 is not queued for offline sessions
-        if (connection->link.pending_output() > settings_.max_output_buffer) {
-            ++counters_.messages_dropped;  // a slow reader loses QoS 0, nobody else waits for it
-            return;
-        }
-        const Message& message = *outgoing.message;
-        send(*connection, codec::Publish{message.topic, message.payload, QoS::AtMostOnce, outgoing.retain, false, 0});
-        ++counters_.messages_sent;
-        return;
-    }
-    if (connection && session.queue.empty() && session.inflight.size() < settings_.max_inflight_messages) {
-        const std::uint16_t packet_id = session.allocate_packet_id();
-        const InflightState state =
-            outgoing.qos == QoS::AtLeastOnce ? InflightState::AwaitPuback : InflightState::AwaitPubrec;
-        session.inflight.push_back(InflightMessage{packet_id, std::move(outgoing), state});
-        send_inflight(session, session.inflight.back(), false);
-        return;
-    }
-    if (session.queue.size() >= settings_.max_queued_messages) {
-        ++session.dropped_messages;
-        ++counters_.messages_dropped;
-        log_queue_full(session.client_id, session.dropped_messages, settings_.max_queued_messages);
-        return;
-    }
-    session.queue.push_back(std::move(outgoing));
-}
-
-void Broker::send_inflight(Session& session, const InflightMessage& inflight, bool dup) {
-    Connection& connection = *session.connection;
-    if (inflight.state == InflightState::AwaitPubcomp) {
-        send(connection, codec::Pubrel{inflight.packet_id});
-        return;
-    }
-    const Message& message = *inflight.outgoing.message;
-    send(connection, codec::Publish{message.topic, message.payload, inflight.outgoing.qos, inflight.outgoing.retain,
-                                    dup, inflight.packet_id});
-    ++counters_.messages_sent;
-}
-
-void Broker::fill_inflight(Session& session) {
-    while (session.connection && !session.queue.empty() &&
-           session.inflight.size() < settings_.max_inflight_messages) {
-        OutgoingMessage outgoing = std::move(session.queue.front());
-        session.queue.pop_front();
-        const std::uint16_t packet_id = session.allocate_packet_id();
-        const InflightState state =
-            outgoing.qos == QoS::AtLeastOnce ? InflightState::AwaitPuback : InflightState::AwaitPubrec;
-        session.inflight.push_back(InflightMessage{packet_id, std::move(outgoing), state});
-        send_inflight(session, session.inflight.back(), false);
-    }
 }
 
 }  // namespace wg::core

@@ -9,10 +9,14 @@
 namespace wg::core {
 
 struct BrokerSettings {
-    std::uint16_t max_inflight_messages = 20;   // unacknowledged QoS 1/2 sends per client
+    std::uint16_t max_inflight_messages = 20;   // unacknowledged QoS 1/2 sends per client; also the
+                                                // Receive Maximum announced to MQTT 5 clients
     std::uint32_t max_queued_messages = 1000;   // QoS 1/2 messages waiting per client
     std::size_t max_output_buffer = 1 << 20;    // bytes queued to a client before QoS 0 is dropped
     std::chrono::milliseconds connect_timeout{10'000};
+    std::uint32_t max_packet_size = 1 << 20;    // announced to MQTT 5 clients in CONNACK
+    std::uint16_t max_topic_alias = 10;         // Topic Alias Maximum announced to MQTT 5 clients
+    std::uint16_t max_keep_alive = 0;           // MQTT 5 Server Keep Alive cap; 0 = client's value
 };
 
 }  // namespace wg::core

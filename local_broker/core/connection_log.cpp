@@ -71,25 +71,4 @@ void log_queue_full(const std::string& client_id, std::size_t dropped, std::size
                  " dropped=" + std::to_string(dropped) + " (QoS 1/2 messages to this client are being dropped)");
 }
 
-std::string_view packet_name(codec::PacketType type) {
-    switch (type) {
-        case codec::PacketType::Connect: return "CONNECT";
-        case codec::PacketType::Connack: return "CONNACK";
-        case codec::PacketType::Publish: return "PUBLISH";
-        case codec::PacketType::Puback: return "PUBACK";
-        case codec::PacketType::Pubrec: return "PUBREC";
-        case codec::PacketType::Pubrel: return "PUBREL";
-        case codec::PacketType::Pubcomp: return "PUBCOMP";
-        case codec::PacketType::Subscribe: return "SUBSCRIBE";
-        case codec::PacketType::Suback: return "SUBACK";
-        case codec::PacketType::Unsubscribe: return "UNSUBSCRIBE";
-        case codec::PacketType::Unsuback: return "UNSUBACK";
-        case codec::PacketType::Pingreq: return "PINGREQ";
-        case codec::PacketType::Pingresp: return "PINGRESP";
-        case codec::PacketType::Disconnect: return "DISCONNECT";
-        case codec::PacketType::Auth: return "AUTH";
-    }
-    return "unknown";
-}
-
 }  // namespace wg::core

@@ -18,9 +18,6 @@ void log_disconnected(const broker::DisconnectedEvent& event);
 void log_closed(const std::string& peer, broker::DisconnectCause cause, const std::string& reason);
 void log_queue_full(const std::string& client_id, std::size_t dropped, std::size_t limit);
 
-// "CONNECT", "PUBLISH", ... for messages.
-std::string_view packet_name(codec::PacketType type);
-
 // Escapes control characters, quotes and backslashes for a log field.
 std::string escape_log_field(std::string_view text);
 

@@ -1,29 +1,38 @@
 #pragma once
 // A client's session (spec 4.1): its subscriptions and the state of QoS 1/2
-// deliveries in both directions. A clean-session-0 session outlives its
-// network connection; while offline it queues QoS 1/2 messages.
+// deliveries in both directions. A session outlives its network connection
+// for its expiry interval (3.1.1 clean session 0: for ever; MQTT 5 Session
+// Expiry Interval); while offline it queues QoS 1/2 messages.
 //
 // Threading: owned by the broker; event-loop thread only.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "local_broker/codec/packet.h"
 #include "local_broker/core/message.h"
+#include "local_broker/core/subscription_tree.h"
 
 namespace wg::core {
 
 struct Connection;
 
+inline constexpr std::uint32_t kSessionNeverExpires = 0xFFFFFFFF;
+
 // A message on its way to this session, at the QoS granted for it.
 struct OutgoingMessage {
     MessagePtr message;
     codec::QoS qos = codec::QoS::AtMostOnce;
-    bool retain = false;  // set for retained messages sent because of a new subscription
+    bool retain = false;  // the RETAIN flag this delivery carries
+    std::vector<std::uint32_t> subscription_identifiers;
+    std::string shared_name;  // "$share/..." when delivered through a shared subscription
 };
 
 enum class InflightState : std::uint8_t { AwaitPuback, AwaitPubrec, AwaitPubcomp };
@@ -35,13 +44,14 @@ struct InflightMessage {
 };
 
 struct Session {
-    Session(std::string id, bool clean) : client_id(std::move(id)), clean_session(clean) {}
+    Session(std::string id, std::uint32_t expiry) : client_id(std::move(id)), expiry_interval(expiry) {}
 
     std::string client_id;
-    bool clean_session = true;
+    std::uint32_t expiry_interval = 0;  // seconds the session outlives its connection
+    std::optional<std::chrono::steady_clock::time_point> expires_at;  // set while offline
     Connection* connection = nullptr;  // null while offline
 
-    std::map<std::string, codec::QoS, std::less<>> subscriptions;  // filter -> granted QoS
+    std::map<std::string, SubscriptionOptions, std::less<>> subscriptions;  // filter as subscribed
 
     std::deque<InflightMessage> inflight;  // sent, not yet fully acknowledged; oldest first
     std::deque<OutgoingMessage> queue;     // waiting for an in-flight slot (or for the client)
@@ -52,6 +62,8 @@ struct Session {
     // Used by routing to fold several matching subscriptions into one delivery.
     std::uint64_t match_stamp = 0;
     codec::QoS match_qos = codec::QoS::AtMostOnce;
+    bool match_retain_as_published = false;
+    std::vector<std::uint32_t> match_subscription_identifiers;
 
     // Next free packet identifier (1..65535) not used by an in-flight message.
     std::uint16_t allocate_packet_id();

@@ -5,6 +5,8 @@
 namespace wg::core {
 namespace {
 
+constexpr std::string_view kSharePrefix = "$share/";
+
 std::string_view level_at(std::string_view filter, std::size_t pos, std::size_t& next) {
     const std::size_t slash = filter.find('/', pos);
     if (slash == std::string_view::npos) {
@@ -15,9 +17,23 @@ std::string_view level_at(std::string_view filter, std::size_t pos, std::size_t&
     return filter.substr(pos, slash - pos);
 }
 
+template <typename Entries>
+auto find_session(Entries& entries, Session* session) {
+    return std::find_if(entries.begin(), entries.end(),
+                        [session](const Subscriber& entry) { return entry.session == session; });
+}
+
 }  // namespace
 
-bool SubscriptionTree::subscribe(std::string_view filter, Session* session, codec::QoS qos) {
+std::optional<SharedFilter> parse_shared_filter(std::string_view filter) {
+    if (filter.substr(0, kSharePrefix.size()) != kSharePrefix) return std::nullopt;
+    const std::string_view rest = filter.substr(kSharePrefix.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return SharedFilter{rest, {}};
+    return SharedFilter{rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
+SubscriptionTree::Node& SubscriptionTree::make_node(std::string_view filter) {
     Node* node = &root_;
     std::size_t pos = 0;
     while (pos != kNoMoreLevels) {
@@ -37,36 +53,90 @@ bool SubscriptionTree::subscribe(std::string_view filter, Session* session, code
         node = child->get();
         pos = next;
     }
-    auto it = std::find_if(node->subscribers.begin(), node->subscribers.end(),
-                           [session](const auto& entry) { return entry.first == session; });
-    if (it != node->subscribers.end()) {
-        it->second = qos;
+    return *node;
+}
+
+SubscriptionTree::Node* SubscriptionTree::find_node(std::string_view filter) {
+    Node* node = &root_;
+    std::size_t pos = 0;
+    while (node && pos != kNoMoreLevels) {
+        std::size_t next = 0;
+        const std::string_view level = level_at(filter, pos, next);
+        if (level == "+") {
+            node = node->plus.get();
+        } else if (level == "#") {
+            node = node->hash.get();
+        } else {
+            auto it = node->children.find(level);
+            node = it == node->children.end() ? nullptr : it->second.get();
+        }
+        pos = next;
+    }
+    return node;
+}
+
+bool SubscriptionTree::subscribe(std::string_view filter, Session* session, const SubscriptionOptions& options) {
+    std::vector<Subscriber>* entries = nullptr;
+    if (auto shared = parse_shared_filter(filter)) {
+        Node& node = make_node(shared->filter);
+        auto it = node.groups.find(shared->group);
+        if (it == node.groups.end())
+            it = node.groups.emplace(std::string(shared->group), SharedGroup{std::string(filter), {}, 0}).first;
+        entries = &it->second.members;
+    } else {
+        entries = &make_node(filter).subscribers;
+    }
+    auto it = find_session(*entries, session);
+    if (it != entries->end()) {
+        it->options = options;
         return false;
     }
-    node->subscribers.emplace_back(session, qos);
+    entries->push_back(Subscriber{session, options});
     ++count_;
     return true;
 }
 
 bool SubscriptionTree::unsubscribe(std::string_view filter, Session* session) {
-    if (!remove(root_, filter, 0, session)) return false;
+    const auto shared = parse_shared_filter(filter);
+    const std::string_view plain = shared ? shared->filter : filter;
+    const auto group = shared ? std::optional<std::string_view>(shared->group) : std::nullopt;
+    if (!remove(root_, plain, 0, session, group)) return false;
     --count_;
     return true;
 }
 
+SharedGroup* SubscriptionTree::find_group(std::string_view share_name) {
+    const auto shared = parse_shared_filter(share_name);
+    if (!shared) return nullptr;
+    Node* node = find_node(shared->filter);
+    if (!node) return nullptr;
+    auto it = node->groups.find(shared->group);
+    return it == node->groups.end() ? nullptr : &it->second;
+}
+
 // Removes the subscription below `node` and prunes nodes left empty.
-bool SubscriptionTree::remove(Node& node, std::string_view filter, std::size_t pos, Session* session) {
+bool SubscriptionTree::remove(Node& node, std::string_view filter, std::size_t pos, Session* session,
+                              std::optional<std::string_view> group) {
     if (pos == kNoMoreLevels) {
-        auto it = std::find_if(node.subscribers.begin(), node.subscribers.end(),
-                               [session](const auto& entry) { return entry.first == session; });
-        if (it == node.subscribers.end()) return false;
-        node.subscribers.erase(it);
+        if (!group) {
+            auto it = find_session(node.subscribers, session);
+            if (it == node.subscribers.end()) return false;
+            node.subscribers.erase(it);
+            return true;
+        }
+        auto group_it = node.groups.find(*group);
+        if (group_it == node.groups.end()) return false;
+        auto& members = group_it->second.members;
+        auto it = find_session(members, session);
+        if (it == members.end()) return false;
+        members.erase(it);
+        if (members.empty()) node.groups.erase(group_it);
         return true;
     }
     std::size_t next = 0;
     const std::string_view level = level_at(filter, pos, next);
     auto prune = [&](std::unique_ptr<Node>& child) {
-        if (!child || !remove(*child, filter, next, session)) return false;
+        if (!child || !remove(*child, filter, next, session, group)) return false;
         if (child->empty()) child.reset();
         return true;
     };

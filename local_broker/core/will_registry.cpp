@@ -1,5 +1,7 @@
 #include "local_broker/core/will_registry.h"
 
+#include <algorithm>
+
 namespace wg::core {
 
 void WillRegistry::hold(const std::string& client_id, codec::Will will, std::chrono::seconds delay) {
@@ -13,11 +15,13 @@ bool WillRegistry::discard(std::string_view client_id) {
     return true;
 }
 
-bool WillRegistry::release(std::string_view client_id, time_point now) {
+bool WillRegistry::release(std::string_view client_id, time_point now,
+                           std::optional<std::chrono::seconds> session_left) {
     auto it = held_.find(std::string(client_id));
     if (it == held_.end()) return false;
     cancel_pending(client_id);
-    auto pending = pending_.emplace(now + it->second.delay, Pending{it->first, std::move(it->second.will)});
+    const auto delay = session_left ? std::min(it->second.delay, *session_left) : it->second.delay;
+    auto pending = pending_.emplace(now + delay, Pending{it->first, std::move(it->second.will)});
     pending_by_client_.insert_or_assign(it->first, pending);
     held_.erase(it);
     return true;
@@ -29,6 +33,15 @@ bool WillRegistry::cancel_pending(std::string_view client_id) {
     pending_.erase(it->second);
     pending_by_client_.erase(it);
     return true;
+}
+
+std::optional<codec::Will> WillRegistry::take_pending(std::string_view client_id) {
+    auto it = pending_by_client_.find(std::string(client_id));
+    if (it == pending_by_client_.end()) return std::nullopt;
+    codec::Will will = std::move(it->second->second.will);
+    pending_.erase(it->second);
+    pending_by_client_.erase(it);
+    return will;
 }
 
 std::vector<WillRegistry::DueWill> WillRegistry::take_due(time_point now) {

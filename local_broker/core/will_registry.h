@@ -37,12 +37,18 @@ public:
     // Drops the held Will of `client_id` (clean DISCONNECT). Returns true if there was one.
     bool discard(std::string_view client_id);
 
-    // The connection ended abnormally: the held Will becomes due at now + delay.
+    // The connection ended abnormally: the held Will becomes due at now + delay,
+    // or sooner when the session ends sooner (`session_left`; nullopt = never).
     // Returns true if a Will was held.
-    bool release(std::string_view client_id, time_point now);
+    bool release(std::string_view client_id, time_point now,
+                 std::optional<std::chrono::seconds> session_left = std::nullopt);
 
     // The client reconnected: a pending Will that is not yet due is never published.
     bool cancel_pending(std::string_view client_id);
+
+    // The client's session ended before the Will's delay did: returns the
+    // pending Will, to be published now.
+    std::optional<codec::Will> take_pending(std::string_view client_id);
 
     // Removes and returns every pending Will due at `now`, earliest first.
     std::vector<DueWill> take_due(time_point now);

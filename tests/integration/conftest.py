@@ -120,6 +120,23 @@ class Clients:
         self._all.append(c)
         return c
 
+    def raw_with_will(self, client_id=None, topic=None, payload=None, qos=1, retain=False, **kw):
+        """A raw client connected with a Will (default topic ``will/<id>``, a
+        unique payload); returns (client, client_id, will_topic, will_payload)."""
+        client_id = client_id or unique("dev-")
+        topic = topic or f"will/{client_id}"
+        payload = unique("gone-").encode() if payload is None else payload
+        c = self.raw()
+        c.connect(client_id, will_topic=topic, will_payload=payload, will_qos=qos,
+                  will_retain=retain, **kw)
+        return c, client_id, topic, payload
+
+    def watcher(self, filter="will/#", qos=2):
+        """A paho client subscribed to ``filter``."""
+        w = self.paho()
+        assert w.subscribe(filter, qos) == [qos]
+        return w
+
     def close_all(self):
         for c in reversed(self._all):
             try:
@@ -135,6 +152,23 @@ def clients(broker):
         yield c
     finally:
         c.close_all()
+
+
+@pytest.fixture
+def clients_of(broker_factory):
+    """``clients_of(broker)`` -> Clients, for brokers started with broker_factory."""
+    made = []
+
+    def make(broker):
+        c = Clients(broker)
+        made.append(c)
+        return c
+
+    try:
+        yield make
+    finally:
+        for c in made:
+            c.close_all()
 
 
 class Bystander:

@@ -28,6 +28,10 @@ class Message:
     retain: bool
     dup: bool
 
+    def __repr__(self) -> str:
+        p = self.payload if len(self.payload) <= 40 else self.payload[:40] + b"...(%d bytes)" % len(self.payload)
+        return f"<{self.topic!r} {p!r} q{self.qos}{' r' if self.retain else ''}{' dup' if self.dup else ''}>"
+
 
 def unique(prefix: str = "") -> str:
     return prefix + uuid.uuid4().hex[:12]

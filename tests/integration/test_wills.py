@@ -16,22 +16,13 @@ from mqtt_paho import messages_before_marker, unique
 from willgate_harness import MOSQUITTO_KEEPALIVE, xfail_on_mosquitto
 
 
-def will_client(clients, client_id=None, topic=None, payload=None, qos=1, retain=False, **kw):
-    """A raw client connected with a Will; returns (client, id, topic, payload)."""
-    client_id = client_id or unique("dev-")
-    topic = topic or f"will/{client_id}"
-    payload = unique("gone-").encode() if payload is None else payload
-    c = clients.raw()
-    sp, rc = c.connect(client_id, will_topic=topic, will_payload=payload, will_qos=qos,
-                       will_retain=retain, **kw)
-    return c, client_id, topic, payload
-
-
 @pytest.fixture
 def watcher(clients):
-    w = clients.paho()
-    assert w.subscribe("will/#", 2) == [2]
-    return w
+    return clients.watcher("will/#", 2)
+
+
+def will_client(clients, client_id=None, **kw):
+    return clients.raw_with_will(client_id, **kw)
 
 
 @pytest.mark.parametrize("reset", [False, True], ids=["fin", "rst"])
@@ -224,3 +215,58 @@ def test_will_of_paho_client_killed_mid_session(broker, clients, watcher):
     dev.client.socket().shutdown(socket.SHUT_RDWR)  # the connection goes away, no DISCONNECT
     msg = watcher.wait_message(f"will/{cid}")
     assert msg.payload == b"offline"
+
+
+def test_will_with_largest_payload_and_utf8_topic(broker, clients):
+    topic = "will/gerät/ü/设备"
+    watcher = clients.watcher("will/#", 1)
+    payload = bytes(i % 251 for i in range(65535))  # the longest a Will Payload can be
+    c, cid, _, _ = will_client(clients, topic=topic, payload=payload, qos=1)
+    c.close(reset=True)
+    msg = watcher.wait_message(topic)
+    assert msg.payload == payload
+
+
+def test_will_queued_for_offline_persistent_subscriber(broker, clients):
+    """A published Will is an ordinary message: a clean-session-0 subscriber
+    that is offline gets it when it comes back."""
+    sid = unique("dash-")
+    dash = clients.paho(client_id=sid, clean_session=False)
+    dash.subscribe("will/#", 1)
+    dash.disconnect()
+    online = clients.watcher("will/#", 1)
+    c, cid, topic, payload = will_client(clients, qos=2)
+    c.close()
+    online.wait_message(topic, payload)  # the broker has published it
+    back = clients.paho(client_id=sid, clean_session=False, connect=False)
+    assert back.connect() == (True, 0)
+    msg = back.wait_message(topic)
+    assert msg.payload == payload and msg.qos == 1
+
+
+@xfail_on_mosquitto("does not publish the old connection's Will when a clean-session-0 session is "
+                    "taken over (3.1.1 leaves it open; MQTT-WILLS.md requires it)")
+def test_will_fires_on_takeover_of_persistent_session(broker, clients, watcher):
+    cid = unique("dev-")
+    old, _, topic, payload = will_client(clients, cid, clean_session=False)
+    new = clients.raw()
+    assert new.connect(cid, clean_session=False) == (True, 0)
+    old.wait_closed()
+    assert watcher.wait_message(topic).payload == payload
+    new.disconnect()
+    assert len(watcher.received(topic)) == 1
+    broker.check_session_end_logged(cid, old.local_address, "taken-over", "published")
+
+
+def test_any_packet_resets_keep_alive(broker, clients, watcher):
+    c, cid, topic, payload = will_client(clients, keepalive=1)
+    deadline = time.monotonic() + 3.0
+    pid = 1
+    while time.monotonic() < deadline:
+        c.send(raw.publish_packet("busy/t", b"x", qos=1, pid=pid))  # traffic, no PINGREQ
+        assert raw.packet_id(c.expect(raw.PUBACK)) == pid
+        pid += 1
+        with pytest.raises(TimeoutError):  # still open and quiet for 0.5 s
+            c.recv_packet(timeout=0.5)
+    c.disconnect()
+    assert messages_before_marker(watcher, clients.paho(), topic) == []

@@ -49,6 +49,17 @@ def broker_mode() -> str:
     return mode
 
 
+def _die_with_parent() -> None:
+    """preexec_fn: the child gets SIGKILL if the test process dies without
+    cleaning up (e.g. killed by a CTest timeout), so no broker is orphaned."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def xfail_on_mosquitto(reason: str):
     """Mark a test whose MQTT assertion the reference mosquitto (2.0.11) is
     known not to meet. Not strict: timing deviations come and go."""
@@ -64,7 +75,7 @@ def willgate_binary() -> str | None:
     path = os.environ.get("WILLGATE_BIN")
     if not path:
         return None
-    return path
+    return os.path.abspath(path)  # the broker runs with its temp dir as cwd
 
 
 def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.02,
@@ -147,7 +158,7 @@ class Broker:
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
         self.proc = subprocess.Popen(self.argv, cwd=self.workdir, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_die_with_parent)
         for stream, sink, eof in ((self.proc.stderr, self._lines, True),
                                   (self.proc.stdout, self._stdout, False)):
             t = threading.Thread(target=self._read, args=(stream, sink, eof), daemon=True)
@@ -294,9 +305,12 @@ class Broker:
         with self._cond:
             return len(self._matches(regex, start))
 
-    # The two checks below read willgate's connection log (see the contract in
-    # the test README); against mosquitto they do nothing, the MQTT behaviour
-    # around them is still asserted by the caller.
+    # The checks below read willgate's connection log:
+    #   connected client=ID peer=ADDR:PORT version=V keep_alive=N clean_session=0|1 will=TOPIC|none
+    #   disconnected client=ID peer=ADDR:PORT cause=CAUSE will=published|none [reason="..."]
+    #   closed peer=ADDR:PORT cause=connect-timeout|protocol-error reason="..."
+    # Against mosquitto they do nothing; the MQTT behaviour around them is
+    # still asserted by the caller.
     def check_session_end_logged(self, client_id: str, peer: str, cause: str, will: str,
                                  timeout: float = 10.0) -> str | None:
         """willgate logs exactly one ``disconnected client=ID peer=PEER`` line
@@ -382,8 +396,9 @@ class Tool:
         self._lines: list[str] = []
         # Line-buffer the tool's stdout (a pipe), so we see debug lines as they happen.
         stdbuf = shutil.which("stdbuf")
-        self.proc = subprocess.Popen(([stdbuf, "-oL", "-eL"] if stdbuf else []) + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(([stdbuf, "-oL", "-eL"] if stdbuf else []) + argv,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "test_helpers.h"
+#include "v5_fixtures.h"
 
 namespace wg::codec {
 namespace {
@@ -17,6 +18,34 @@ using test::Bytes;
 
 constexpr int kIterations = 200'000;
 constexpr std::uint32_t kSeed = 0x5EED'C0DE;
+
+// MQTT 5.0 packets with every property each allows, plus short forms and a
+// few single-property packets (so mutations hit each property's decoder).
+std::vector<Bytes> v5_corpus() {
+    std::vector<Bytes> corpus;
+    for (const Packet& packet : test::v5_kitchen_sink()) {
+        corpus.push_back(test::encoded(packet, ProtocolVersion::Mqtt5));
+    }
+    Publish alias{"", "\xC3\xA9", QoS::AtLeastOnce, false, false, 3, {}};
+    alias.properties.topic_alias = 1;
+    alias.properties.payload_format_indicator = 1;
+    Properties reason;
+    reason.reason_string = "r";
+    const std::vector<Packet> small = {
+        alias,
+        Puback{1, ReasonCode::Success, {}},
+        Pubrec{1, ReasonCode::QuotaExceeded, {}},
+        Pubrel{1, ReasonCode::Success, reason},
+        Disconnect{ReasonCode::DisconnectWithWillMessage, {}},
+        Auth{ReasonCode::ReAuthenticate, {}},
+        Auth{},
+        Subscribe{1, {{"$share/g/t", QoS::AtLeastOnce, false, true, 2}}, {}},
+    };
+    for (const Packet& packet : small) {
+        corpus.push_back(test::encoded(packet, ProtocolVersion::Mqtt5));
+    }
+    return corpus;
+}
 
 std::vector<Bytes> seed_corpus() {
     std::vector<Bytes> corpus;
@@ -56,6 +85,7 @@ std::vector<Bytes> seed_corpus() {
         corpus.push_back(test::encoded(packet, ProtocolVersion::Mqtt31));
         corpus.push_back(test::encoded(packet, ProtocolVersion::Mqtt5));
     }
+    for (const Bytes& v5 : v5_corpus()) corpus.push_back(v5);
     return corpus;
 }
 
@@ -184,6 +214,22 @@ TEST_CASE("decode never crashes on mutated and truncated packets", "[unit]") {
     CHECK(stats.failures == 0);
     CHECK(stats.decoded + stats.errors > 0);
     // The mutations must leave enough valid packets to exercise the happy paths too.
+    CHECK(stats.decoded > kIterations / 50);
+    CHECK(stats.errors > kIterations / 10);
+}
+
+TEST_CASE("decode never crashes on mutated MQTT 5.0 packets", "[unit]") {
+    const std::vector<Bytes> corpus = v5_corpus();
+    Mutator mutator(kSeed + 2);
+    FuzzStats stats;
+    for (int i = 0; i < kIterations; ++i) {
+        Bytes data = corpus[mutator.below(corpus.size())];
+        mutator.mutate(data);
+        if (mutator.below(4) != 0) data = Mutator::reframe(data);
+        check_one(data, ProtocolVersion::Mqtt5, 1U << 20U, stats);
+        if (stats.failures > 0) break;
+    }
+    CHECK(stats.failures == 0);
     CHECK(stats.decoded > kIterations / 50);
     CHECK(stats.errors > kIterations / 10);
 }

@@ -108,8 +108,9 @@ std::vector<MalformedCase> malformed_cases() {
          kUnsupported},
         {"CONNECT unknown protocol level", frame(kConnect, connect_body("MQTT", 6, 0x02, {"c"})),
          kUnsupported},
-        {"CONNECT MQTT 5.0 not supported yet", frame(kConnect, connect_body("MQTT", 5, 0x02, {})),
-         kUnsupported},
+        {"CONNECT MQTT 5.0 without its property length",
+         frame(kConnect, connect_body("MQTT", 5, 0x02, {})), kMalformed, "property length",
+         ProtocolVersion::Mqtt5},
         {"CONNECT binary protocol name",
          frame(kConnect, connect_body(std::string("\0\xFF", 2), 4, 0x02, {"c"})), kUnsupported},
         // CONNECT flags.

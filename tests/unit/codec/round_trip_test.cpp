@@ -1,5 +1,5 @@
 // encode() followed by decode_packet() gives back the original packet, for
-// MQTT 3.1 and 3.1.1.
+// MQTT 3.1 and 3.1.1 (MQTT 5.0: v5_round_trip_test.cpp).
 
 #include <catch2/catch.hpp>
 #include <limits>

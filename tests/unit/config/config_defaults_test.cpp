@@ -25,6 +25,8 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.limits.max_queued_messages == expected.limits.max_queued_messages);
     CHECK(actual.limits.max_output_buffer == expected.limits.max_output_buffer);
     CHECK(actual.limits.connect_timeout == expected.limits.connect_timeout);
+    CHECK(actual.limits.max_topic_alias == expected.limits.max_topic_alias);
+    CHECK(actual.limits.max_keep_alive == expected.limits.max_keep_alive);
     CHECK(actual.log.level == expected.log.level);
     CHECK(actual.storage.data_dir == expected.storage.data_dir);
 }
@@ -42,6 +44,8 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.limits.max_queued_messages == 1000);
     CHECK(config.limits.max_output_buffer == 1048576);
     CHECK(config.limits.connect_timeout == 10);
+    CHECK(config.limits.max_topic_alias == 10);
+    CHECK(config.limits.max_keep_alive == 0);
     CHECK(config.log.level == "info");
     CHECK(config.storage.data_dir == "/var/lib/willgate");
     CHECK(config.source.empty());
@@ -76,6 +80,8 @@ max_inflight_messages = 65535
 max_queued_messages = 1
 max_output_buffer = 4096
 connect_timeout = 3600
+max_topic_alias = 0
+max_keep_alive = 65535
 
 [[listener]]
 bind = "127.0.0.1"
@@ -97,6 +103,8 @@ port = 0
     CHECK(config.limits.max_queued_messages == 1);
     CHECK(config.limits.max_output_buffer == 4096);
     CHECK(config.limits.connect_timeout == 3600);
+    CHECK(config.limits.max_topic_alias == 0);
+    CHECK(config.limits.max_keep_alive == 65535);
     CHECK(config.log.level == "debug");
     CHECK(config.storage.data_dir == "/srv/willgate");
     CHECK(config.source == "all.toml");

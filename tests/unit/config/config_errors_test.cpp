@@ -99,7 +99,7 @@ TEST_CASE("unknown_nested_table_is_an_error", "[unit][config]") {
     CHECK(std::string{parse_error("[limits]\n[limits.extra]\nx = 1\n").what()} ==
           "test.toml:2: limits.extra: unknown table (expected one of: max_packet_size, "
           "max_connections, max_inflight_messages, max_queued_messages, max_output_buffer, "
-          "connect_timeout)");
+          "connect_timeout, max_topic_alias, max_keep_alive)");
     CHECK(std::string{parse_error("[[listener]]\n[listener.tls]\n").what()} ==
           "test.toml:2: listener[0].tls: unknown table (expected one of: bind, port)");
 }

@@ -117,6 +117,7 @@ struct ConnectOptions {
     std::uint16_t keep_alive = 60;
     std::optional<codec::Will> will;
     codec::ProtocolVersion version = codec::ProtocolVersion::Mqtt311;
+    codec::Properties properties;  // MQTT 5 CONNECT properties
 };
 
 class BrokerHarness {
@@ -138,6 +139,7 @@ public:
         connect.clean_session = options.clean_session;
         connect.keep_alive = options.keep_alive;
         connect.will = options.will;
+        connect.properties = options.properties;
         client->send(connect);
         auto packets = client->received();
         REQUIRE_FALSE(packets.empty());
@@ -145,6 +147,7 @@ public:
         REQUIRE(connack != nullptr);
         REQUIRE(connack->reason == expected);
         last_session_present = connack->session_present;
+        last_connack = *connack;
         packets.erase(packets.begin());
         client->unread(std::move(packets));  // what the broker sent right after CONNACK
         return client;
@@ -161,6 +164,7 @@ public:
     core::Broker broker;
     RecordingObserver events;
     bool last_session_present = false;
+    codec::Connack last_connack;
 
 private:
     int next_port_ = 40000;

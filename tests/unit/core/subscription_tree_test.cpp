@@ -10,9 +10,11 @@ using codec::QoS;
 
 namespace {
 
-std::vector<std::string> matching(const core::SubscriptionTree& tree, std::string_view topic) {
+std::vector<std::string> matching(core::SubscriptionTree& tree, std::string_view topic) {
     std::vector<std::string> ids;
-    tree.match(topic, [&](core::Session* session, QoS) { ids.push_back(session->client_id); });
+    tree.match(
+        topic, [&](const core::Subscriber& subscriber) { ids.push_back(subscriber.session->client_id); },
+        [&](core::SharedGroup& group) { ids.push_back(group.share_name); });
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -50,33 +52,59 @@ TEST_CASE("subscription tree matches topics like the spec's examples", "[unit][t
     for (const auto& row : rows) {
         INFO(row.filter << " vs " << row.topic);
         core::SubscriptionTree tree;
-        core::Session session("s", true);
-        tree.subscribe(row.filter, &session, QoS::AtMostOnce);
+        core::Session session("s", 0);
+        tree.subscribe(row.filter, &session, {QoS::AtMostOnce});
         CHECK(matching(tree, row.topic).size() == (row.matches ? 1u : 0u));
     }
 }
 
 TEST_CASE("subscription tree visits every matching subscription of every session", "[unit][topic]") {
     core::SubscriptionTree tree;
-    core::Session a("a", true), b("b", true), c("c", true);
-    tree.subscribe("x/#", &a, QoS::AtMostOnce);
-    tree.subscribe("x/+", &a, QoS::AtLeastOnce);
-    tree.subscribe("x/y", &b, QoS::ExactlyOnce);
-    tree.subscribe("z", &c, QoS::AtMostOnce);
+    core::Session a("a", 0), b("b", 0), c("c", 0);
+    tree.subscribe("x/#", &a, {QoS::AtMostOnce});
+    tree.subscribe("x/+", &a, {QoS::AtLeastOnce});
+    tree.subscribe("x/y", &b, {QoS::ExactlyOnce});
+    tree.subscribe("z", &c, {QoS::AtMostOnce});
     CHECK(matching(tree, "x/y") == std::vector<std::string>{"a", "a", "b"});
     CHECK(tree.subscription_count() == 4);
 }
 
 TEST_CASE("resubscribing replaces the QoS and unsubscribing prunes", "[unit][topic]") {
     core::SubscriptionTree tree;
-    core::Session a("a", true);
-    CHECK(tree.subscribe("p/q", &a, QoS::AtMostOnce));
-    CHECK_FALSE(tree.subscribe("p/q", &a, QoS::ExactlyOnce));
+    core::Session a("a", 0);
+    CHECK(tree.subscribe("p/q", &a, {QoS::AtMostOnce}));
+    CHECK_FALSE(tree.subscribe("p/q", &a, {QoS::ExactlyOnce}));
     QoS seen = QoS::AtMostOnce;
-    tree.match("p/q", [&](core::Session*, QoS qos) { seen = qos; });
+    tree.match("p/q", [&](const core::Subscriber& subscriber) { seen = subscriber.options.qos; },
+               [](core::SharedGroup&) {});
     CHECK(seen == QoS::ExactlyOnce);
     CHECK(tree.unsubscribe("p/q", &a));
     CHECK_FALSE(tree.unsubscribe("p/q", &a));
     CHECK(matching(tree, "p/q").empty());
     CHECK(tree.subscription_count() == 0);
+}
+
+TEST_CASE("shared subscriptions are matched as one group per filter", "[unit][topic][shared]") {
+    core::SubscriptionTree tree;
+    core::Session a("a", 0), b("b", 0);
+    CHECK(tree.subscribe("$share/g/x/+", &a, {QoS::AtLeastOnce}));
+    CHECK(tree.subscribe("$share/g/x/+", &b, {QoS::AtMostOnce}));
+    CHECK(tree.subscribe("$share/h/x/#", &a, {QoS::AtMostOnce}));
+    CHECK(matching(tree, "x/1") == std::vector<std::string>{"$share/g/x/+", "$share/h/x/#"});
+    core::SharedGroup* group = tree.find_group("$share/g/x/+");
+    REQUIRE(group != nullptr);
+    CHECK(group->members.size() == 2);
+    CHECK(tree.unsubscribe("$share/g/x/+", &a));
+    CHECK(tree.unsubscribe("$share/g/x/+", &b));
+    CHECK(tree.find_group("$share/g/x/+") == nullptr);
+    CHECK(matching(tree, "x/1") == std::vector<std::string>{"$share/h/x/#"});
+}
+
+TEST_CASE("shared filter names split into group and filter", "[unit][topic][shared]") {
+    auto shared = core::parse_shared_filter("$share/group/a/b/#");
+    REQUIRE(shared.has_value());
+    CHECK(shared->group == "group");
+    CHECK(shared->filter == "a/b/#");
+    CHECK_FALSE(core::parse_shared_filter("a/$share/b").has_value());
+    CHECK(core::parse_shared_filter("$share/only")->filter.empty());
 }
