@@ -34,6 +34,9 @@ inline void append(Bytes& out, const std::string& text) {
 
 // Appends a two-byte length prefixed string.
 inline void append_prefixed(Bytes& out, const std::string& text) {
+    // Reserving first also keeps GCC 12's -Warray-bounds false positive on
+    // push_back followed by insert quiet.
+    out.reserve(out.size() + 2 + text.size());
     out.push_back(static_cast<std::uint8_t>(text.size() >> 8U));
     out.push_back(static_cast<std::uint8_t>(text.size() & 0xFFU));
     append(out, text);
