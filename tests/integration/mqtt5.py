@@ -1,0 +1,766 @@
+"""MQTT 5.0 helpers for the ``test_v5_*.py`` files.
+
+* Hand-built MQTT 5 packets (properties as ``(identifier, value)`` pairs, so a
+  test can also build duplicates, misplaced properties or bad lengths) and
+  parsers for what the broker sends back.
+* ``Raw5``: a raw socket speaking MQTT 5, wrapping a ``mqtt_raw.RawClient``
+  made by the ``clients`` fixture (which closes it).
+* ``Paho5Client``: a paho-mqtt 1.6.1 client with ``protocol=MQTTv5``; the same
+  blocking style and method names as ``mqtt_paho.PahoClient`` (so
+  ``messages_before_marker`` and ``roundtrip`` work with it), plus properties.
+* Fixtures ``v5`` (for the ``broker`` fixture) and ``v5_of`` (for brokers
+  from ``broker_factory``): test modules import them by name.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+import mqtt_raw as raw
+from mqtt_paho import unique
+from mqtt_raw import ConnectionClosed, packet, string, varint
+
+TIMEOUT = 10.0
+AUTH = 15
+NAMES = {**raw.NAMES, AUTH: "AUTH"}
+
+# ------------------------------------------------------------ property ids
+PAYLOAD_FORMAT = 0x01
+MESSAGE_EXPIRY = 0x02
+CONTENT_TYPE = 0x03
+RESPONSE_TOPIC = 0x08
+CORRELATION_DATA = 0x09
+SUBSCRIPTION_ID = 0x0B
+SESSION_EXPIRY = 0x11
+ASSIGNED_CLIENT_ID = 0x12
+SERVER_KEEP_ALIVE = 0x13
+AUTH_METHOD = 0x15
+AUTH_DATA = 0x16
+REQUEST_PROBLEM_INFO = 0x17
+WILL_DELAY = 0x18
+REQUEST_RESPONSE_INFO = 0x19
+REASON_STRING = 0x1F
+RECEIVE_MAXIMUM = 0x21
+TOPIC_ALIAS_MAXIMUM = 0x22
+TOPIC_ALIAS = 0x23
+MAXIMUM_QOS = 0x24
+RETAIN_AVAILABLE = 0x25
+USER_PROPERTY = 0x26
+MAXIMUM_PACKET_SIZE = 0x27
+WILDCARD_AVAILABLE = 0x28
+SUBSCRIPTION_ID_AVAILABLE = 0x29
+SHARED_AVAILABLE = 0x2A
+
+_BYTE, _U16, _U32, _VARINT, _STR, _BIN, _PAIR = range(7)
+_TYPES = {
+    PAYLOAD_FORMAT: _BYTE, MESSAGE_EXPIRY: _U32, CONTENT_TYPE: _STR, RESPONSE_TOPIC: _STR,
+    CORRELATION_DATA: _BIN, SUBSCRIPTION_ID: _VARINT, SESSION_EXPIRY: _U32,
+    ASSIGNED_CLIENT_ID: _STR, SERVER_KEEP_ALIVE: _U16, AUTH_METHOD: _STR, AUTH_DATA: _BIN,
+    REQUEST_PROBLEM_INFO: _BYTE, WILL_DELAY: _U32, REQUEST_RESPONSE_INFO: _BYTE,
+    0x1A: _STR, 0x1C: _STR, REASON_STRING: _STR, RECEIVE_MAXIMUM: _U16,
+    TOPIC_ALIAS_MAXIMUM: _U16, TOPIC_ALIAS: _U16, MAXIMUM_QOS: _BYTE, RETAIN_AVAILABLE: _BYTE,
+    USER_PROPERTY: _PAIR, MAXIMUM_PACKET_SIZE: _U32, WILDCARD_AVAILABLE: _BYTE,
+    SUBSCRIPTION_ID_AVAILABLE: _BYTE, SHARED_AVAILABLE: _BYTE,
+}
+
+# ------------------------------------------------------------ reason codes
+SUCCESS = 0x00
+DISCONNECT_WITH_WILL = 0x04
+NO_MATCHING_SUBSCRIBERS = 0x10
+NO_SUBSCRIPTION_EXISTED = 0x11
+UNSPECIFIED_ERROR = 0x80
+MALFORMED_PACKET = 0x81
+PROTOCOL_ERROR = 0x82
+BAD_AUTH_METHOD = 0x8C
+SERVER_SHUTTING_DOWN = 0x8B
+KEEP_ALIVE_TIMEOUT = 0x8D
+SESSION_TAKEN_OVER = 0x8E
+TOPIC_FILTER_INVALID = 0x8F
+RECEIVE_MAXIMUM_EXCEEDED = 0x93
+TOPIC_ALIAS_INVALID = 0x94
+PACKET_TOO_LARGE = 0x95
+PAYLOAD_FORMAT_INVALID = 0x99
+
+
+# ------------------------------------------------------------ encoding
+
+
+def _pairs(props) -> list[tuple[int, object]]:
+    if props is None:
+        return []
+    if isinstance(props, dict):
+        out = []
+        for pid, value in props.items():
+            repeat = isinstance(value, list)
+            out += [(pid, v) for v in value] if repeat else [(pid, value)]
+        return out
+    return list(props)
+
+
+def encode_property(pid: int, value) -> bytes:
+    kind = _TYPES[pid]
+    if kind == _BYTE:
+        body = bytes([value])
+    elif kind == _U16:
+        body = struct.pack("!H", value)
+    elif kind == _U32:
+        body = struct.pack("!I", value)
+    elif kind == _VARINT:
+        body = varint(value)
+    elif kind in (_STR, _BIN):
+        body = string(value)
+    else:
+        body = string(value[0]) + string(value[1])
+    return varint(pid) + body
+
+
+def props_section(props=None) -> bytes:
+    """Property Length + properties. ``props``: a dict (a list value repeats
+    the property) or a list of (identifier, value) pairs, written in order."""
+    body = b"".join(encode_property(pid, value) for pid, value in _pairs(props))
+    return varint(len(body)) + body
+
+
+def sub_options(qos: int = 0, no_local: bool = False, retain_as_published: bool = False,
+                retain_handling: int = 0) -> int:
+    return qos | (0x04 if no_local else 0) | (0x08 if retain_as_published else 0) | (retain_handling << 4)
+
+
+def connect5(client_id: str | bytes = "", clean_start: bool = True, keepalive: int = 60, props=None,
+             will_topic: str | bytes | None = None, will_payload: bytes = b"", will_qos: int = 0,
+             will_retain: bool = False, will_props=None, username: str | None = None,
+             password: bytes | None = None, raw_props: bytes | None = None,
+             raw_will_props: bytes | None = None) -> bytes:
+    """CONNECT, protocol level 5. ``raw_props``/``raw_will_props`` replace the
+    encoded property sections (length included) with exact bytes."""
+    flags = 0x02 if clean_start else 0
+    if will_topic is not None:
+        flags |= 0x04 | (will_qos << 3) | (0x20 if will_retain else 0)
+    if username is not None:
+        flags |= 0x80
+    if password is not None:
+        flags |= 0x40
+    body = string("MQTT") + bytes([5, flags]) + struct.pack("!H", keepalive)
+    body += raw_props if raw_props is not None else props_section(props)
+    body += string(client_id)
+    if will_topic is not None:
+        body += raw_will_props if raw_will_props is not None else props_section(will_props)
+        body += string(will_topic) + string(will_payload)
+    if username is not None:
+        body += string(username)
+    if password is not None:
+        body += string(password)
+    return packet(raw.CONNECT, 0, body)
+
+
+def publish5(topic: str | bytes, payload: bytes = b"", qos: int = 0, retain: bool = False,
+             dup: bool = False, pid: int | None = None, props=None, raw_props: bytes | None = None) -> bytes:
+    flags = (0x08 if dup else 0) | (qos << 1) | (0x01 if retain else 0)
+    body = string(topic)
+    if qos:
+        assert pid is not None, "QoS > 0 needs a packet id"
+        body += struct.pack("!H", pid)
+    body += raw_props if raw_props is not None else props_section(props)
+    return packet(raw.PUBLISH, flags, body + payload)
+
+
+def subscribe5(pid: int, filters: list[tuple[str | bytes, int]], props=None) -> bytes:
+    """``filters``: (filter, options byte) pairs; see ``sub_options``."""
+    body = struct.pack("!H", pid) + props_section(props)
+    body += b"".join(string(f) + bytes([o]) for f, o in filters)
+    return packet(raw.SUBSCRIBE, 0x02, body)
+
+
+def unsubscribe5(pid: int, filters: list[str | bytes], props=None) -> bytes:
+    body = struct.pack("!H", pid) + props_section(props) + b"".join(string(f) for f in filters)
+    return packet(raw.UNSUBSCRIBE, 0x02, body)
+
+
+def ack5(ptype: int, pid: int, reason: int = SUCCESS, props=None) -> bytes:
+    body = struct.pack("!H", pid)
+    if reason != SUCCESS or props:
+        body += bytes([reason]) + props_section(props)
+    return packet(ptype, 0x02 if ptype == raw.PUBREL else 0, body)
+
+
+def disconnect5(reason: int = SUCCESS, props=None) -> bytes:
+    return packet(raw.DISCONNECT, 0, bytes([reason]) + props_section(props))
+
+
+def auth5(reason: int = 0x18, props=None) -> bytes:
+    return packet(AUTH, 0, bytes([reason]) + props_section(props))
+
+
+# ------------------------------------------------------------ decoding
+class PropList:
+    """Decoded properties, in wire order. ``get`` insists on at most one."""
+
+    def __init__(self, items: list[tuple[int, object]]):
+        self.items = items
+
+    def all(self, pid: int) -> list:
+        return [v for i, v in self.items if i == pid]
+
+    def get(self, pid: int, default=None):
+        values = self.all(pid)
+        assert len(values) <= 1, f"property {pid:#04x} appears {len(values)} times: {self!r}"
+        return values[0] if values else default
+
+    def __contains__(self, pid: int) -> bool:
+        return any(i == pid for i, _ in self.items)
+
+    def ids(self) -> set[int]:
+        return {i for i, _ in self.items}
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{i:#04x}: {v!r}" for i, v in self.items) + "}"
+
+
+def decode_props(data: bytes, pos: int = 0) -> tuple[PropList, int]:
+    """Decode a property section at ``pos``; returns (properties, end)."""
+    length, mult = 0, 1
+    while True:
+        b = data[pos]
+        pos += 1
+        length += (b & 0x7F) * mult
+        mult *= 128
+        if not b & 0x80:
+            break
+    end = pos + length
+    assert end <= len(data), f"property length {length} runs past the packet ({data!r})"
+    items = []
+    while pos < end:
+        pid = data[pos]
+        pos += 1
+        kind = _TYPES.get(pid)
+        assert kind is not None, f"unknown property identifier {pid:#04x} from the broker"
+        if kind == _BYTE:
+            value, pos = data[pos], pos + 1
+        elif kind == _U16:
+            value, pos = struct.unpack("!H", data[pos:pos + 2])[0], pos + 2
+        elif kind == _U32:
+            value, pos = struct.unpack("!I", data[pos:pos + 4])[0], pos + 4
+        elif kind == _VARINT:
+            value, mult = 0, 1
+            while True:
+                b = data[pos]
+                pos += 1
+                value += (b & 0x7F) * mult
+                mult *= 128
+                if not b & 0x80:
+                    break
+        else:
+            strings = []
+            for _ in range(2 if kind == _PAIR else 1):
+                n = struct.unpack("!H", data[pos:pos + 2])[0]
+                chunk = data[pos + 2:pos + 2 + n]
+                pos += 2 + n
+                strings.append(bytes(chunk) if kind == _BIN else chunk.decode("utf-8"))
+            value = tuple(strings) if kind == _PAIR else strings[0]
+        items.append((pid, value))
+    assert pos == end, f"a property runs past its section ({data!r})"
+    return PropList(items), end
+
+
+@dataclass
+class Connack5:
+    session_present: bool
+    reason: int
+    props: PropList
+
+
+@dataclass
+class Publish5:
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+    dup: bool
+    pid: int | None
+    props: PropList
+
+
+@dataclass
+class Ack5:
+    type: int
+    pid: int
+    reason: int
+    props: PropList
+
+
+@dataclass
+class Suback5:
+    pid: int
+    props: PropList
+    reasons: list[int]
+
+
+@dataclass
+class Disconnect5:
+    reason: int
+    props: PropList
+
+
+def parse_connack(p: raw.Packet) -> Connack5:
+    assert p.type == raw.CONNACK and p.flags == 0, f"expected CONNACK, got {p!r}"
+    assert len(p.body) >= 3, f"an MQTT 5 CONNACK has a property length: {p!r}"
+    props, end = decode_props(p.body, 2)
+    assert end == len(p.body), f"bytes after the CONNACK properties: {p!r}"
+    return Connack5(bool(p.body[0] & 1), p.body[1], props)
+
+
+def parse_publish(p: raw.Packet) -> Publish5:
+    assert p.type == raw.PUBLISH, f"expected PUBLISH, got {p!r}"
+    qos = (p.flags >> 1) & 3
+    tlen = struct.unpack("!H", p.body[:2])[0]
+    topic = p.body[2:2 + tlen].decode("utf-8")
+    pos = 2 + tlen
+    pid = None
+    if qos:
+        pid = struct.unpack("!H", p.body[pos:pos + 2])[0]
+        pos += 2
+    props, pos = decode_props(p.body, pos)
+    return Publish5(topic, p.body[pos:], qos, bool(p.flags & 1), bool(p.flags & 8), pid, props)
+
+
+def parse_ack(p: raw.Packet) -> Ack5:
+    pid = struct.unpack("!H", p.body[:2])[0]
+    reason = p.body[2] if len(p.body) > 2 else SUCCESS
+    props = decode_props(p.body, 3)[0] if len(p.body) > 3 else PropList([])
+    return Ack5(p.type, pid, reason, props)
+
+
+def parse_suback(p: raw.Packet) -> Suback5:
+    assert p.type in (raw.SUBACK, raw.UNSUBACK), f"expected SUBACK/UNSUBACK, got {p!r}"
+    pid = struct.unpack("!H", p.body[:2])[0]
+    props, pos = decode_props(p.body, 2)
+    return Suback5(pid, props, list(p.body[pos:]))
+
+
+def parse_disconnect(p: raw.Packet) -> Disconnect5:
+    assert p.type == raw.DISCONNECT and p.flags == 0, f"expected DISCONNECT, got {p!r}"
+    reason = p.body[0] if p.body else SUCCESS
+    props = decode_props(p.body, 1)[0] if len(p.body) > 1 else PropList([])
+    return Disconnect5(reason, props)
+
+
+# ------------------------------------------------------------ raw client
+class Raw5:
+    """MQTT 5 over a ``RawClient`` (use ``V5Clients.raw``)."""
+
+    def __init__(self, client: raw.RawClient):
+        self.c = client
+        self.local_address = client.local_address
+        self._pid = 0
+
+    def next_pid(self) -> int:
+        self._pid = self._pid % 65535 + 1
+        return self._pid
+
+    def send(self, data: bytes) -> None:
+        self.c.send(data)
+
+    def recv_packet(self, timeout: float = TIMEOUT) -> raw.Packet:
+        return self.c.recv_packet(timeout)
+
+    def expect(self, ptype: int, timeout: float = TIMEOUT) -> raw.Packet:
+        try:
+            p = self.c.recv_packet(timeout)
+        except TimeoutError:
+            raise AssertionError(f"no {NAMES[ptype]} within {timeout:.1f}s") from None
+        except ConnectionClosed:
+            raise AssertionError(f"broker closed the connection while we waited for {NAMES[ptype]}") from None
+        if p.type == raw.DISCONNECT and ptype != raw.DISCONNECT:
+            raise AssertionError(f"expected {NAMES[ptype]}, got {parse_disconnect(p)!r}")
+        assert p.type == ptype, f"expected {NAMES[ptype]}, got {p!r}"
+        return p
+
+    def connect(self, client_id: str | bytes = "", expect_reason: int | None = SUCCESS, **kw) -> Connack5:
+        self.send(connect5(client_id, **kw))
+        connack = parse_connack(self.expect(raw.CONNACK))
+        if expect_reason is not None:
+            assert connack.reason == expect_reason, \
+                f"CONNACK reason {connack.reason:#04x}, expected {expect_reason:#04x} ({connack.props!r})"
+        return connack
+
+    def subscribe(self, filters: list[tuple[str, int]], props=None) -> list[int]:
+        """``filters``: (filter, options) pairs; returns the SUBACK reason codes."""
+        pid = self.next_pid()
+        self.send(subscribe5(pid, filters, props))
+        ack = parse_suback(self.expect(raw.SUBACK))
+        assert ack.pid == pid, f"SUBACK for packet id {ack.pid}, expected {pid}"
+        assert len(ack.reasons) == len(filters), f"SUBACK has {len(ack.reasons)} codes for {len(filters)} filters"
+        return ack.reasons
+
+    def unsubscribe(self, filters: list[str]) -> list[int]:
+        pid = self.next_pid()
+        self.send(unsubscribe5(pid, filters))
+        ack = parse_suback(self.expect(raw.UNSUBACK))
+        assert ack.pid == pid, f"UNSUBACK for packet id {ack.pid}, expected {pid}"
+        return ack.reasons
+
+    def publish(self, topic: str | bytes, payload: bytes = b"", qos: int = 0, retain: bool = False,
+                props=None) -> Ack5 | None:
+        """PUBLISH with the whole sender flow; returns the PUBACK / PUBREC."""
+        pid = self.next_pid() if qos else None
+        self.send(publish5(topic, payload, qos, retain, pid=pid, props=props))
+        if qos == 0:
+            return None
+        ack = parse_ack(self.expect(raw.PUBACK if qos == 1 else raw.PUBREC))
+        assert ack.pid == pid, f"{NAMES[ack.type]} for packet id {ack.pid}, expected {pid}"
+        if qos == 2:
+            self.send(ack5(raw.PUBREL, pid))
+            comp = parse_ack(self.expect(raw.PUBCOMP))
+            assert (comp.pid, comp.reason) == (pid, SUCCESS), f"PUBCOMP {comp!r}"
+        return ack
+
+    def expect_publish(self, timeout: float = TIMEOUT) -> Publish5:
+        return parse_publish(self.expect(raw.PUBLISH, timeout))
+
+    def acknowledge(self, pub: Publish5) -> None:
+        """The receiver side of a QoS 1/2 flow for ``pub``."""
+        if pub.qos == 1:
+            self.send(ack5(raw.PUBACK, pub.pid))
+        elif pub.qos == 2:
+            self.send(ack5(raw.PUBREC, pub.pid))
+            rel = self.expect(raw.PUBREL)
+            assert rel.flags == 0x02 and parse_ack(rel).pid == pub.pid, f"PUBREL {rel!r}"
+            self.send(ack5(raw.PUBCOMP, pub.pid))
+
+    def receive(self, timeout: float = TIMEOUT) -> Publish5:
+        """Next PUBLISH, acknowledged."""
+        pub = self.expect_publish(timeout)
+        self.acknowledge(pub)
+        return pub
+
+    def ping(self, timeout: float = TIMEOUT) -> None:
+        self.send(raw.pingreq())
+        self.expect(raw.PINGRESP, timeout)
+
+    def assert_silent(self, seconds: float = 0.3) -> None:
+        """Nothing arrives, and the connection stays open, for ``seconds``."""
+        try:
+            p = self.c.recv_packet(seconds)
+        except TimeoutError:
+            return
+        except ConnectionClosed:
+            raise AssertionError("the broker closed the connection") from None
+        raise AssertionError(f"unexpected packet {p!r}")
+
+    def wait_closed(self, timeout: float = TIMEOUT) -> list[raw.Packet]:
+        return self.c.wait_closed(timeout)
+
+    def expect_disconnect(self, reason: int, timeout: float = TIMEOUT) -> Disconnect5:
+        """The broker sends DISCONNECT ``reason`` as its last packet, then
+        closes the connection. Returns the DISCONNECT."""
+        return self.expect_disconnect_in((reason,), timeout)
+
+    def expect_disconnect_in(self, reasons: tuple[int, ...], timeout: float = TIMEOUT) -> Disconnect5:
+        """As expect_disconnect, with any of ``reasons``."""
+        expected = "/".join(f"{r:#04x}" for r in reasons)
+        got = self.c.wait_closed(timeout)
+        disconnects = [parse_disconnect(p) for p in got if p.type == raw.DISCONNECT]
+        assert disconnects, f"connection closed without a DISCONNECT (expected {expected}); got {got!r}"
+        assert len(disconnects) == 1 and got[-1].type == raw.DISCONNECT, \
+            f"DISCONNECT must be the broker's one and last packet: {got!r}"
+        d = disconnects[0]
+        assert d.reason in reasons, f"DISCONNECT reason {d.reason:#04x}, expected {expected} ({d.props!r})"
+        return d
+
+    def expect_refused(self, reason: int, timeout: float = TIMEOUT) -> Connack5:
+        """After a CONNECT: a CONNACK with ``reason`` and nothing else, then close."""
+        got = self.c.wait_closed(timeout)
+        assert got, f"connection closed without a CONNACK (expected {reason:#04x})"
+        assert len(got) == 1, f"the broker sent more than a CONNACK before closing: {got!r}"
+        connack = parse_connack(got[0])
+        assert connack.reason == reason, \
+            f"CONNACK reason {connack.reason:#04x}, expected {reason:#04x} ({connack.props!r})"
+        assert not connack.session_present, "session present must be 0 with an error CONNACK"
+        return connack
+
+    def disconnect(self, reason: int = SUCCESS, props=None) -> None:
+        """DISCONNECT, then half-close and wait for the broker's close."""
+        self.send(disconnect5(reason, props))
+        try:
+            self.c.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        got = self.c.wait_closed()
+        assert not any(p.type == raw.DISCONNECT for p in got), f"broker answered a DISCONNECT with {got!r}"
+        self.c.close()
+
+    def close(self, reset: bool = False) -> None:
+        self.c.close(reset=reset)
+
+
+# ------------------------------------------------------------ paho client
+@dataclass
+class Message5:
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+    dup: bool
+    properties: Properties | None = field(default=None, repr=False)
+
+    def prop(self, name: str, default=None):
+        """A property by paho's name (``ContentType``, ``UserProperty``...)."""
+        return getattr(self.properties, name, default) if self.properties is not None else default
+
+
+def paho_props(packet_type: int = PacketTypes.PUBLISH, **values) -> Properties:
+    """``paho_props(PacketTypes.PUBLISH, ContentType="text/plain", UserProperty=[("a", "1")])``."""
+    p = Properties(packet_type)
+    for name, value in values.items():
+        setattr(p, name, value)
+    return p
+
+
+class Paho5Client:
+    """paho-mqtt 1.6.1 with protocol MQTTv5; our own thread calls loop() until
+    the connection ends (no automatic reconnect)."""
+
+    def __init__(self, host: str, port: int, client_id: str | None = None, keepalive: int = 60,
+                 will: tuple | None = None):
+        self.host, self.port, self.keepalive = host, port, keepalive
+        self.client_id = unique("paho5-") if client_id is None else client_id
+        self.client = mqtt.Client(client_id=self.client_id, protocol=mqtt.MQTTv5, reconnect_on_failure=False)
+        if will is not None:
+            topic, payload, qos, retain, *rest = will
+            self.client.will_set(topic, payload, qos, retain, properties=rest[0] if rest else None)
+        self._cond = threading.Condition()
+        self.messages: list[Message5] = []
+        self.connack = None  # (session_present, reason, properties)
+        self.server_disconnect: int | None = None  # reason of a DISCONNECT from the broker
+        self.closed = False
+        self._acks: dict[int, list[int]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_unsubscribe = self._on_unsubscribe
+
+    def _on_connect(self, client, userdata, flags, reason, properties):
+        with self._cond:
+            self.connack = (bool(flags.get("session present", 0)), reason.value, properties)
+            self._cond.notify_all()
+
+    def _on_disconnect(self, client, userdata, reason, properties=None):
+        with self._cond:
+            if isinstance(reason, mqtt.ReasonCodes) and self.server_disconnect is None:
+                self.server_disconnect = reason.value
+            self.closed = True
+            self._cond.notify_all()
+
+    def _on_message(self, client, userdata, msg):
+        with self._cond:
+            self.messages.append(Message5(msg.topic, bytes(msg.payload), msg.qos, bool(msg.retain),
+                                          bool(msg.dup), getattr(msg, "properties", None)))
+            self._cond.notify_all()
+
+    def _on_subscribe(self, client, userdata, mid, reasons, properties):
+        with self._cond:
+            self._acks[mid] = [r.value for r in reasons]
+            self._cond.notify_all()
+
+    def _on_unsubscribe(self, client, userdata, mid, properties, reasons):
+        with self._cond:
+            reasons = reasons if isinstance(reasons, list) else [reasons]
+            self._acks[mid] = [r.value for r in reasons]
+            self._cond.notify_all()
+
+    def _wait(self, probe: Callable[[], object], timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                value = probe()
+                if value is not None and value is not False:
+                    return value
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{self.client_id}: timed out after {timeout:.1f}s waiting for {what}")
+                self._cond.wait(min(remaining, 0.2))
+
+    def _run(self):
+        while not self._stop.is_set():
+            if self.client.loop(timeout=0.05) != mqtt.MQTT_ERR_SUCCESS:
+                with self._cond:
+                    self.closed = True
+                    self._cond.notify_all()
+                return
+
+    def connect(self, clean_start: bool = True, properties: Properties | None = None,
+                expect_reason: int | None = SUCCESS, timeout: float = TIMEOUT):
+        """Connect and wait for CONNACK; returns (session_present, reason, properties)."""
+        self.client.connect(self.host, self.port, self.keepalive, clean_start=clean_start, properties=properties)
+        self._thread = threading.Thread(target=self._run, name=f"paho5-{self.client_id}", daemon=True)
+        self._thread.start()
+        self._wait(lambda: self.connack, timeout, "CONNACK")
+        if expect_reason is not None:
+            assert self.connack[1] == expect_reason, f"CONNACK reason {self.connack[1]:#04x}, expected {expect_reason:#04x}"
+        return self.connack
+
+    def subscribe(self, topic: str, qos: int = 0, no_local: bool = False, retain_as_published: bool = False,
+                  retain_handling: int = 0, properties: Properties | None = None,
+                  timeout: float = TIMEOUT) -> list[int]:
+        """Subscribe and wait for SUBACK; returns its reason codes."""
+        options = SubscribeOptions(qos=qos, noLocal=no_local, retainAsPublished=retain_as_published,
+                                   retainHandling=retain_handling)
+        rc, mid = self.client.subscribe(topic, options=options, properties=properties)
+        assert rc == mqtt.MQTT_ERR_SUCCESS, f"subscribe failed locally: {mqtt.error_string(rc)}"
+        return self._wait(lambda: self._acks.get(mid), timeout, f"SUBACK for {topic!r}")
+
+    def unsubscribe(self, topic: str, timeout: float = TIMEOUT) -> list[int]:
+        rc, mid = self.client.unsubscribe(topic)
+        assert rc == mqtt.MQTT_ERR_SUCCESS, f"unsubscribe failed locally: {mqtt.error_string(rc)}"
+        return self._wait(lambda: self._acks.get(mid), timeout, f"UNSUBACK for {topic!r}")
+
+    def publish(self, topic: str, payload: bytes | str = b"", qos: int = 0, retain: bool = False,
+                properties: Properties | None = None, timeout: float = TIMEOUT) -> None:
+        """Publish and wait until the flow is complete."""
+        info = self.client.publish(topic, payload, qos, retain, properties=properties)
+        assert info.rc == mqtt.MQTT_ERR_SUCCESS, f"publish failed locally: {mqtt.error_string(info.rc)}"
+        info.wait_for_publish(timeout)
+        assert info.is_published(), f"{self.client_id}: publish to {topic!r} (QoS {qos}) not acknowledged in time"
+
+    def wait_message(self, topic: str | None = None, payload: bytes | None = None, start: int = 0,
+                     timeout: float = TIMEOUT) -> Message5:
+        def probe():
+            for m in self.messages[start:]:
+                if (topic is None or m.topic == topic) and (payload is None or m.payload == payload):
+                    return m
+            return None
+        return self._wait(probe, timeout, f"message topic={topic!r} payload={payload!r} (have {self.messages[-5:]!r})")
+
+    def wait_count(self, n: int, topic_prefix: str = "", timeout: float = TIMEOUT) -> list[Message5]:
+        def probe():
+            got = [m for m in self.messages if m.topic.startswith(topic_prefix)]
+            return got if len(got) >= n else None
+        return self._wait(probe, timeout, f"{n} messages under {topic_prefix!r}")
+
+    def received(self, topic: str | None = None) -> list[Message5]:
+        with self._cond:
+            return [m for m in self.messages if topic is None or m.topic == topic]
+
+    def wait_disconnected(self, timeout: float = TIMEOUT) -> int | None:
+        """Wait for the connection to end; returns the broker's DISCONNECT reason (None: none sent)."""
+        self._wait(lambda: self.closed, timeout, "the connection to end")
+        return self.server_disconnect
+
+    def disconnect(self, reasoncode: int | None = None, properties: Properties | None = None,
+                   timeout: float = TIMEOUT) -> None:
+        if self._thread is None:
+            return
+        rc = None if reasoncode is None else mqtt.ReasonCodes(PacketTypes.DISCONNECT, identifier=reasoncode)
+        self.client.disconnect(reasoncode=rc, properties=properties)
+        self._wait(lambda: self.closed, timeout, "DISCONNECT to be sent")
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        sock = self.client.socket()
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+
+# ------------------------------------------------------------ fixtures
+class V5Clients:
+    """MQTT 5 clients of one broker. Raw sockets come from the ``clients``
+    fixture's factory (closed by it); paho clients are closed here."""
+
+    def __init__(self, clients):
+        self.clients = clients
+        self.broker = clients.broker
+        self._paho: list[Paho5Client] = []
+
+    def raw(self, timeout: float = TIMEOUT) -> Raw5:
+        return Raw5(self.clients.raw(timeout=timeout))
+
+    def connected(self, client_id: str | None = None, **kw) -> Raw5:
+        """A raw MQTT 5 client, connected (CONNACK 0)."""
+        c = self.raw()
+        c.client_id = client_id or unique("v5-")
+        c.connack = c.connect(c.client_id, **kw)
+        return c
+
+    def with_will(self, client_id: str | None = None, topic: str | None = None, payload: bytes | None = None,
+                  qos: int = 1, retain: bool = False, will_props=None, **kw):
+        """A raw MQTT 5 client connected with a Will (topic ``will/<id>``, a unique
+        payload); returns (client, client_id, will_topic, will_payload)."""
+        client_id = client_id or unique("dev5-")
+        topic = topic or f"will/{client_id}"
+        payload = unique("gone-").encode() if payload is None else payload
+        c = self.raw()
+        c.client_id = client_id
+        c.connack = c.connect(client_id, will_topic=topic, will_payload=payload, will_qos=qos,
+                              will_retain=retain, will_props=will_props, **kw)
+        return c, client_id, topic, payload
+
+    def paho(self, client_id: str | None = None, connect: bool = True, clean_start: bool = True,
+             properties: Properties | None = None, **kw) -> Paho5Client:
+        c = Paho5Client(self.broker.host, self.broker.port, client_id, **kw)
+        self._paho.append(c)
+        if connect:
+            c.connect(clean_start=clean_start, properties=properties)
+        return c
+
+    def watcher(self, topic_filter: str = "will/#", qos: int = 2) -> Paho5Client:
+        w = self.paho()
+        assert w.subscribe(topic_filter, qos) == [qos]
+        return w
+
+    def close_all(self) -> None:
+        for c in reversed(self._paho):
+            try:
+                c.close()
+            except Exception:  # teardown must go on
+                pass
+
+
+@pytest.fixture
+def v5(clients):
+    f = V5Clients(clients)
+    try:
+        yield f
+    finally:
+        f.close_all()
+
+
+@pytest.fixture
+def v5_of(clients_of):
+    """``v5_of(broker)`` -> V5Clients, for brokers started with broker_factory."""
+    made: list[V5Clients] = []
+
+    def make(broker):
+        f = V5Clients(clients_of(broker))
+        made.append(f)
+        return f
+
+    try:
+        yield make
+    finally:
+        for f in made:
+            f.close_all()
+
+
+def wait_log(broker, regex: str, timeout: float = TIMEOUT):
+    """``broker.wait_for_log`` for willgate; nothing against mosquitto."""
+    return broker.wait_for_log(regex, timeout) if broker.is_willgate else None
