@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <string>
 #include <variant>
 #include <vector>
@@ -79,6 +80,23 @@ DecodeResult decode_packet(std::span<const std::uint8_t> frame, ProtocolVersion 
 // packet fits kMaxRemainingLength, values are in range (longer strings and
 // payloads are cut, keeping the frame well formed).
 void encode(const Packet& packet, ProtocolVersion version, std::vector<std::uint8_t>& out);
+
+// A PUBLISH whose topic, payload and properties are borrowed: the broker
+// encodes each delivery of a stored message from it without copying the
+// message into a Publish. `properties` may be null (none).
+struct PublishView {
+    std::string_view topic;
+    std::string_view payload;
+    QoS qos = QoS::AtMostOnce;
+    bool retain = false;
+    bool dup = false;
+    std::uint16_t packet_id = 0;
+    const Properties* properties = nullptr;
+};
+
+// Appends the wire bytes of `publish` as `version` spells it; the same bytes
+// encode() writes for the equivalent Publish.
+void encode_publish(const PublishView& publish, ProtocolVersion version, std::vector<std::uint8_t>& out);
 
 // Number of bytes the remaining-length varint of `value` takes (1..4).
 std::size_t varint_size(std::uint32_t value);

@@ -124,8 +124,19 @@ void encode_packet(const Connack& connack, ProtocolVersion version,
 
 void encode_packet(const Publish& publish, ProtocolVersion version,
                    std::vector<std::uint8_t>& out) {
+    encode_publish(PublishView{publish.topic, publish.payload, publish.qos, publish.retain, publish.dup,
+                               publish.packet_id, &publish.properties},
+                   version, out);
+}
+
+const Properties kNoProperties{};
+
+}  // namespace
+
+void encode_publish(const PublishView& publish, ProtocolVersion version, std::vector<std::uint8_t>& out) {
     const bool has_id = publish.qos != QoS::AtMostOnce;
-    const OptionalSection properties(publish.properties, PropertyScope::Publish, version);
+    const OptionalSection properties(publish.properties ? *publish.properties : kNoProperties,
+                                     PropertyScope::Publish, version);
     const std::size_t head =
         std::min<std::size_t>(prefixed_size(publish.topic) + (has_id ? 2 : 0) + properties.size(),
                               kMaxRemainingLength);
@@ -143,6 +154,8 @@ void encode_packet(const Publish& publish, ProtocolVersion version,
     properties.write(writer);
     writer.raw_bytes(payload);
 }
+
+namespace {
 
 // PUBACK, PUBREC, PUBREL, PUBCOMP. 5.0 writes the shortest form the spec
 // allows (3.4.2.1): no reason code when it is Success and there are no

@@ -151,6 +151,7 @@ private:
     std::uint64_t match_stamp_ = 0;
     Clock::time_point next_expiry_check_{};
     std::vector<std::uint8_t> scratch_;  // encode buffer, reused
+    codec::Properties publish_properties_;  // per-delivery MQTT 5 properties, reused
     std::vector<Session*> match_scratch_;
     std::vector<SharedGroup*> group_scratch_;
     BrokerStats counters_;

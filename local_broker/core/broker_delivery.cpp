@@ -126,30 +126,33 @@ bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoin
     const Message& message = *outgoing.message;
     const auto now = clock_.now();
     if (message.expired(now)) return false;
-    codec::Publish publish{message.topic, message.payload, outgoing.qos, outgoing.retain, dup, packet_id, {}};
+    // Encoded straight from the shared message: no copy of topic or payload.
+    codec::PublishView publish{message.topic, message.payload, outgoing.qos, outgoing.retain, dup, packet_id, nullptr};
     bool new_alias = false;
     if (connection.is_v5()) {
-        publish.properties = message.properties;
+        codec::Properties& properties = publish_properties_;  // reused: keeps its capacity
+        properties = message.properties;
         if (message.expires_at) {
             // The remaining lifetime, rounded up (3.3.2.3.3).
             const auto left = std::chrono::ceil<std::chrono::seconds>(*message.expires_at - now);
-            publish.properties.message_expiry_interval = static_cast<std::uint32_t>(left.count());
+            properties.message_expiry_interval = static_cast<std::uint32_t>(left.count());
         }
-        publish.properties.subscription_identifiers = outgoing.subscription_identifiers;
+        properties.subscription_identifiers = outgoing.subscription_identifiers;
         if (connection.topic_alias_maximum != 0) {
             if (auto it = connection.outbound_aliases.find(message.topic); it != connection.outbound_aliases.end()) {
-                publish.properties.topic_alias = it->second;
-                publish.topic.clear();
+                properties.topic_alias = it->second;
+                publish.topic = {};
             } else if (connection.outbound_aliases.size() < connection.topic_alias_maximum) {
                 const auto alias = static_cast<std::uint16_t>(connection.outbound_aliases.size() + 1);
                 connection.outbound_aliases.emplace(message.topic, alias);
-                publish.properties.topic_alias = alias;
+                properties.topic_alias = alias;
                 new_alias = true;
             }
         }
+        publish.properties = &properties;
     }
     scratch_.clear();
-    codec::encode(publish, connection.version, scratch_);
+    codec::encode_publish(publish, connection.version, scratch_);
     if (connection.maximum_packet_size != 0 && scratch_.size() > connection.maximum_packet_size) {
         if (new_alias) connection.outbound_aliases.erase(message.topic);
         ++counters_.messages_dropped;
