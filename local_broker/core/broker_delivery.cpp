@@ -182,7 +182,7 @@ void Broker::redistribute_shared(Session& session) {
     std::erase_if(session.inflight, [&](const InflightMessage& inflight) {
         return inflight.state != InflightState::AwaitPubcomp && handover(inflight.outgoing);
     });
-    std::erase_if(session.queue, handover);
+    session.queue.erase_if(handover);
 }
 
 }  // namespace wg::core

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "local_broker/codec/packet.h"
 #include "local_broker/core/message.h"
+#include "local_broker/core/message_queue.h"
 #include "local_broker/core/subscription_tree.h"
 
 namespace wg::core {
@@ -53,8 +53,9 @@ struct Session {
 
     std::map<std::string, SubscriptionOptions, std::less<>> subscriptions;  // filter as subscribed
 
-    std::deque<InflightMessage> inflight;  // sent, not yet fully acknowledged; oldest first
-    std::deque<OutgoingMessage> queue;     // waiting for an in-flight slot (or for the client)
+    // Sent, not yet fully acknowledged; oldest first. At most the in-flight window.
+    std::vector<InflightMessage> inflight;
+    LazyQueue<OutgoingMessage> queue;  // waiting for an in-flight slot (or for the client)
     std::size_t dropped_messages = 0;      // QoS 1/2 messages dropped because the queue was full
 
     std::unordered_set<std::uint16_t> incoming_qos2;  // QoS 2 packet ids received, PUBREL pending
