@@ -139,12 +139,13 @@ bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoin
         }
         properties.subscription_identifiers = outgoing.subscription_identifiers;
         if (connection.topic_alias_maximum != 0) {
-            if (auto it = connection.outbound_aliases.find(message.topic); it != connection.outbound_aliases.end()) {
+            auto& outbound = connection.topic_aliases().outbound;
+            if (auto it = outbound.find(message.topic); it != outbound.end()) {
                 properties.topic_alias = it->second;
                 publish.topic = {};
-            } else if (connection.outbound_aliases.size() < connection.topic_alias_maximum) {
-                const auto alias = static_cast<std::uint16_t>(connection.outbound_aliases.size() + 1);
-                connection.outbound_aliases.emplace(message.topic, alias);
+            } else if (outbound.size() < connection.topic_alias_maximum) {
+                const auto alias = static_cast<std::uint16_t>(outbound.size() + 1);
+                outbound.emplace(message.topic, alias);
                 properties.topic_alias = alias;
                 new_alias = true;
             }
@@ -154,7 +155,7 @@ bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoin
     scratch_.clear();
     codec::encode_publish(publish, connection.version, scratch_);
     if (connection.maximum_packet_size != 0 && scratch_.size() > connection.maximum_packet_size) {
-        if (new_alias) connection.outbound_aliases.erase(message.topic);
+        if (new_alias) connection.aliases->outbound.erase(message.topic);
         ++counters_.messages_dropped;
         return false;
     }

@@ -18,15 +18,16 @@ bool Broker::resolve_topic_alias(Connection& connection, codec::Publish& publish
         return false;
     }
     if (publish.topic.empty()) {
-        auto it = connection.inbound_aliases.find(*alias);
-        if (it == connection.inbound_aliases.end()) {
+        auto& inbound = connection.topic_aliases().inbound;
+        auto it = inbound.find(*alias);
+        if (it == inbound.end()) {
             protocol_error(connection, ReasonCode::ProtocolError,
                            "topic alias " + std::to_string(*alias) + " used before it was set");
             return false;
         }
         publish.topic = it->second;
     } else {
-        connection.inbound_aliases.insert_or_assign(*alias, publish.topic);
+        connection.topic_aliases().inbound.insert_or_assign(*alias, publish.topic);
     }
     return true;
 }

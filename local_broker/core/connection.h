@@ -8,6 +8,7 @@
 // ClientLink::close().
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -42,8 +43,17 @@ struct Connection {
     bool problem_information = true;         // reason strings allowed on acknowledgements
     bool session_expiry_was_zero = true;     // a DISCONNECT may not raise it from 0
 
-    std::unordered_map<std::uint16_t, std::string> inbound_aliases;   // alias -> topic, client to broker
-    std::unordered_map<std::string, std::uint16_t> outbound_aliases;  // topic -> alias, broker to client
+    // MQTT 5 topic aliases, created on first use (most connections never use them).
+    struct TopicAliases {
+        std::unordered_map<std::uint16_t, std::string> inbound;   // alias -> topic, client to broker
+        std::unordered_map<std::string, std::uint16_t> outbound;  // topic -> alias, broker to client
+    };
+    std::unique_ptr<TopicAliases> aliases;
+
+    TopicAliases& topic_aliases() {
+        if (!aliases) aliases = std::make_unique<TopicAliases>();
+        return *aliases;
+    }
 };
 
 }  // namespace wg::core

@@ -12,6 +12,7 @@
 #include <asio.hpp>
 
 #include "local_broker/core/broker.h"
+#include "local_broker/net/asio_types.h"
 #include "local_broker/net/listener.h"
 #include "local_broker/net/net_settings.h"
 
@@ -42,7 +43,7 @@ private:
     NetSettings settings_;
     std::shared_ptr<ConnectionCount> count_ = std::make_shared<ConnectionCount>();
     std::vector<std::unique_ptr<Listener>> listeners_;
-    asio::steady_timer tick_timer_;
+    Timer tick_timer_;
     bool stopped_ = false;
 };
 

@@ -6,9 +6,9 @@
 namespace wg::net {
 namespace {
 
-asio::ip::tcp::acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint16_t port) {
+Acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint16_t port) {
     asio::ip::tcp::endpoint endpoint(asio::ip::make_address(bind), port);
-    asio::ip::tcp::acceptor acceptor(io);
+    Acceptor acceptor(io.get_executor());
     std::error_code error;
     acceptor.open(endpoint.protocol(), error);
     if (error == asio::error::address_family_not_supported && bind == "::") {
@@ -18,7 +18,7 @@ asio::ip::tcp::acceptor open_acceptor(asio::io_context& io, const std::string& b
         acceptor.open(endpoint.protocol(), error);
     }
     if (error) throw std::system_error(error, "cannot open a socket for " + bind);
-    acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    acceptor.set_option(Acceptor::reuse_address(true));
     if (endpoint.address().is_v6()) {
         // "::" takes IPv4 too; any other IPv6 address is IPv6 only anyway.
         acceptor.set_option(asio::ip::v6_only(false), error);
@@ -35,7 +35,7 @@ asio::ip::tcp::acceptor open_acceptor(asio::io_context& io, const std::string& b
 Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, core::Broker& broker,
                    const NetSettings& settings, std::shared_ptr<ConnectionCount> count)
     : acceptor_(open_acceptor(io, bind, port)),
-      retry_timer_(io),
+      retry_timer_(io.get_executor()),
       broker_(broker),
       settings_(settings),
       count_(std::move(count)) {}
@@ -52,12 +52,12 @@ void Listener::stop() {
 asio::ip::tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
 void Listener::accept() {
-    acceptor_.async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
+    acceptor_.async_accept([this](const std::error_code& error, Socket socket) {
         on_accept(error, std::move(socket));
     });
 }
 
-void Listener::on_accept(const std::error_code& error, asio::ip::tcp::socket socket) {
+void Listener::on_accept(const std::error_code& error, Socket socket) {
     if (stopped_ || error == asio::error::operation_aborted) return;
     if (error) {
         log::warning("accept failed on " + endpoint_name(local_endpoint()) + ": " + error.message() +

@@ -30,10 +30,10 @@ public:
 
 private:
     void accept();
-    void on_accept(const std::error_code& error, asio::ip::tcp::socket socket);
+    void on_accept(const std::error_code& error, Socket socket);
 
-    asio::ip::tcp::acceptor acceptor_;
-    asio::steady_timer retry_timer_;
+    Acceptor acceptor_;
+    Timer retry_timer_;
     core::Broker& broker_;
     const NetSettings& settings_;
     std::shared_ptr<ConnectionCount> count_;

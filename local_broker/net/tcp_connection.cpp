@@ -23,7 +23,7 @@ void release_if_large(std::vector<std::uint8_t>& buffer) {
 
 }  // namespace
 
-TcpConnection::TcpConnection(asio::ip::tcp::socket socket, core::Broker& broker, const NetSettings& settings,
+TcpConnection::TcpConnection(Socket socket, core::Broker& broker, const NetSettings& settings,
                              std::shared_ptr<ConnectionCount> count)
     : socket_(std::move(socket)), broker_(broker), settings_(settings), count_(std::move(count)) {
     ++count_->open;
@@ -43,7 +43,7 @@ void TcpConnection::start() {
 }
 
 void TcpConnection::wait_readable() {
-    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+    socket_.async_wait(Socket::wait_read,
                        [self = shared_from_this()](const std::error_code& error) { self->on_readable(error); });
 }
 
@@ -185,7 +185,7 @@ void TcpConnection::close() {
         return;
     }
     // Let the queued bytes (a CONNACK refusal, say) go out, but not forever.
-    linger_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor(), settings_.close_linger);
+    linger_timer_ = std::make_unique<Timer>(socket_.get_executor(), settings_.close_linger);
     linger_timer_->async_wait([self = shared_from_this()](const std::error_code& error) {
         if (!error) self->close_socket();
     });
@@ -196,7 +196,7 @@ void TcpConnection::close_socket() {
     if (socket_closed_) return;
     socket_closed_ = true;
     std::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(Socket::shutdown_both, ignored);
     socket_.close(ignored);
     if (linger_timer_) linger_timer_->cancel();
     output_.clear();

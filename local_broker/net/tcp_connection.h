@@ -27,6 +27,7 @@
 #include <asio.hpp>
 
 #include "local_broker/core/broker.h"
+#include "local_broker/net/asio_types.h"
 #include "local_broker/core/client_link.h"
 #include "local_broker/net/net_settings.h"
 
@@ -39,7 +40,7 @@ struct ConnectionCount {
 
 class TcpConnection final : public core::ClientLink, public std::enable_shared_from_this<TcpConnection> {
 public:
-    TcpConnection(asio::ip::tcp::socket socket, core::Broker& broker, const NetSettings& settings,
+    TcpConnection(Socket socket, core::Broker& broker, const NetSettings& settings,
                   std::shared_ptr<ConnectionCount> count);
     ~TcpConnection() override;
 
@@ -61,7 +62,7 @@ private:
     void close_socket();
     bool output_over_limit() const { return pending_output() > settings_.max_output_buffer; }
 
-    asio::ip::tcp::socket socket_;
+    Socket socket_;
     core::Broker& broker_;
     const NetSettings& settings_;
     std::shared_ptr<ConnectionCount> count_;
@@ -76,7 +77,7 @@ private:
     bool read_paused_ = false;
     bool closing_ = false;
     bool socket_closed_ = false;
-    std::unique_ptr<asio::steady_timer> linger_timer_;
+    std::unique_ptr<Timer> linger_timer_;
 };
 
 }  // namespace wg::net
