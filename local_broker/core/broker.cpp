@@ -111,6 +111,7 @@ void Broker::tick() {
     }
     publish_due_wills();
     expire_sessions();
+    release_stalled();
 }
 
 void Broker::shutdown() {
@@ -135,6 +136,8 @@ BrokerStats Broker::stats() const {
 }
 
 void Broker::publish(const MessagePtr& message) { route(message); }
+
+
 
 void Broker::send(Connection& connection, const codec::Packet& packet) {
     scratch_.clear();

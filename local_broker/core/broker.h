@@ -85,6 +85,10 @@ public:
     // Publishes a message into the broker as if a client had sent it.
     void publish(const MessagePtr& message);
 
+    // The bytes queued to `connection` fell below half the output limit (after
+    // ClientLink::notify_when_drained()).
+    void on_output_drained(Connection& connection);
+
 private:
     // broker_connect.cpp
     void handle_connect(Connection& connection, codec::Connect& connect);
@@ -129,6 +133,12 @@ private:
     void redistribute_shared(Session& session);
     std::size_t inflight_window(const Connection& connection) const;
 
+    // broker_flow_control.cpp
+    void congest(Session& session);
+    void check_drained(Session& session);
+    void release_publishers(Session& session);
+    void release_stalled();
+
     // broker_subscribe.cpp
     void handle_subscribe(Connection& connection, const codec::Subscribe& subscribe);
     void handle_unsubscribe(Connection& connection, const codec::Unsubscribe& unsubscribe);
@@ -154,6 +164,8 @@ private:
     codec::Properties publish_properties_;  // per-delivery MQTT 5 properties, reused
     std::vector<Session*> match_scratch_;
     std::vector<SharedGroup*> group_scratch_;
+    Connection* current_publisher_ = nullptr;  // whose PUBLISH is being routed
+    std::vector<Session*> congested_;           // sessions holding publishers back
     BrokerStats counters_;
 };
 

@@ -92,6 +92,8 @@ void Broker::detach_session(Connection& connection) {
     connection.session = nullptr;
     if (!session) return;
     session->connection = nullptr;
+    release_publishers(*session);  // an offline session queues (or drops); it holds nobody back
+    session->slow = false;
     redistribute_shared(*session);
     if (session->expiry_interval == 0) {
         destroy_session(*session);
@@ -101,6 +103,7 @@ void Broker::detach_session(Connection& connection) {
 }
 
 void Broker::destroy_session(Session& session) {
+    release_publishers(session);
     for (const auto& [filter, options] : session.subscriptions) subscriptions_.unsubscribe(filter, &session);
     const std::string client_id = session.client_id;  // the key must outlive the erase
     sessions_.erase(client_id);

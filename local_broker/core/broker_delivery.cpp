@@ -88,11 +88,14 @@ void Broker::deliver(Session& session, OutgoingMessage outgoing) {
     Connection* connection = session.connection;
     if (outgoing.qos == QoS::AtMostOnce) {
         if (!connection) return;  // QoS 0 is not queued for offline sessions
-        if (connection->link.pending_output() > settings_.max_output_buffer) {
-            ++counters_.messages_dropped;  // a slow reader loses QoS 0, nobody else waits for it
+        const std::size_t pending = connection->link.pending_output();
+        if (pending > settings_.max_output_buffer * kHardLimitFactor) {
+            ++session.dropped_messages;
+            ++counters_.messages_dropped;  // a stuck reader loses QoS 0; nobody else waits for it
             return;
         }
         send_publish(*connection, outgoing, 0, false);
+        if (pending > settings_.max_output_buffer) congest(session);
         return;
     }
     if (connection && session.queue.empty() && session.inflight.size() < inflight_window(*connection)) {
@@ -106,6 +109,7 @@ void Broker::deliver(Session& session, OutgoingMessage outgoing) {
         return;
     }
     session.queue.push_back(std::move(outgoing));
+    if (session.queue.size() >= settings_.max_queued_messages / 2) congest(session);
 }
 
 // Sends a QoS 1/2 message under a new packet id and tracks it until acknowledged.
@@ -170,6 +174,7 @@ void Broker::fill_inflight(Session& session) {
         session.queue.pop_front();
         start_inflight(session, std::move(outgoing));
     }
+    check_drained(session);
 }
 
 // The session's connection ended: messages it got through shared subscriptions

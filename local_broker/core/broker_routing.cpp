@@ -61,7 +61,9 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     }
     auto message = make_message(std::move(publish.topic), std::move(publish.payload), qos, publish.retain,
                                 std::move(publish.properties), clock_.now());
+    current_publisher_ = &connection;
     const std::size_t reached = route(message, &session);
+    current_publisher_ = nullptr;
     const ReasonCode ack = v5 && reached == 0 ? ReasonCode::NoMatchingSubscribers : ReasonCode::Success;
     switch (qos) {
         case QoS::AtMostOnce:

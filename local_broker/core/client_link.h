@@ -29,6 +29,16 @@ public:
 
     // "address:port" of the remote end, for logs and events.
     virtual const std::string& peer() const = 0;
+
+    // Flow control. The broker pauses reading from a publisher while a
+    // subscriber its messages go to cannot keep up, so that messages wait in the
+    // publisher's TCP window instead of being dropped; resume_reading() undoes it.
+    virtual void pause_reading() = 0;
+    virtual void resume_reading() = 0;
+
+    // Asks for one Broker::on_output_drained() call once the bytes queued to this
+    // client have fallen below half of the output limit.
+    virtual void notify_when_drained() = 0;
 };
 
 }  // namespace wg::core

@@ -33,6 +33,7 @@ struct Connection {
     bool connected = false;  // CONNECT accepted
     bool has_will = false;
     bool will_on_disconnect = false;  // DISCONNECT 0x04: publish the Will anyway
+    bool reading_paused = false;      // flow control: a subscriber it feeds is congested
     std::string client_id;
     Session* session = nullptr;
 

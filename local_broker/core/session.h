@@ -56,7 +56,12 @@ struct Session {
     // Sent, not yet fully acknowledged; oldest first. At most the in-flight window.
     std::vector<InflightMessage> inflight;
     LazyQueue<OutgoingMessage> queue;  // waiting for an in-flight slot (or for the client)
-    std::size_t dropped_messages = 0;      // QoS 1/2 messages dropped because the queue was full
+    std::size_t dropped_messages = 0;      // messages dropped because the client could not keep up
+
+    // Flow control: publishers paused because this client cannot keep up.
+    std::vector<std::uint64_t> waiting_publishers;  // connection ids
+    std::optional<std::chrono::steady_clock::time_point> congested_since;
+    bool slow = false;  // held its publishers back too long: overflow is dropped instead
 
     std::unordered_set<std::uint16_t> incoming_qos2;  // QoS 2 packet ids received, PUBREL pending
 

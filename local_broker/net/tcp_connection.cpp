@@ -38,6 +38,7 @@ void TcpConnection::start() {
     std::error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
     socket_.non_blocking(true, ignored);
+    self_ = shared_from_this();
     connection_ = broker_.open(*this);
     wait_readable();
 }
@@ -74,13 +75,23 @@ void TcpConnection::on_readable(const std::error_code& error) {
             input_.erase(input_.begin(), input_.begin() + static_cast<std::ptrdiff_t>(used));
         }
         release_if_large(input_);
-        if (n < buffer.size() || output_over_limit()) break;
+        if (n < buffer.size() || must_pause()) break;
     }
-    if (output_over_limit()) {
-        read_paused_ = true;  // resumed by on_written() once the client has read its replies
+    if (must_pause()) {
+        // Resumed by on_written() once the client has read its replies, or by
+        // resume_reading() once the subscriber we wait for has drained.
+        read_paused_ = true;
         return;
     }
     wait_readable();
+}
+
+void TcpConnection::resume_reading() {
+    paused_by_broker_ = false;
+    if (read_paused_ && connection_ && !must_pause()) {
+        read_paused_ = false;
+        wait_readable();
+    }
 }
 
 // Decodes and dispatches every whole packet at the start of `bytes`; returns
@@ -170,13 +181,19 @@ void TcpConnection::on_written(const std::error_code& error) {
         close_socket();
         return;
     }
-    if (read_paused_ && connection_ && !output_over_limit()) {
+    if (drain_watch_ && connection_ && pending_output() <= settings_.max_output_buffer / 2) {
+        drain_watch_ = false;
+        broker_.on_output_drained(*connection_);
+        if (!connection_) return;
+    }
+    if (read_paused_ && connection_ && !must_pause()) {
         read_paused_ = false;
         wait_readable();
     }
 }
 
 void TcpConnection::close() {
+    const auto keep_alive_until_return = std::move(self_);
     connection_ = nullptr;
     if (closing_) return;
     closing_ = true;

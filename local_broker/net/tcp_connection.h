@@ -3,9 +3,9 @@
 // the broker; queues the broker's replies and writes them in batches.
 //
 // Threading: everything runs on the io_context's single thread, the broker's
-// event loop. Ownership: a shared_ptr kept alive by the pending asynchronous
-// operation (wait for readable, write, close timer); the broker holds it only as
-// a ClientLink reference between open() and close().
+// event loop. Ownership: the connection holds itself (self_) from start() until
+// the broker closes the link; after that the pending asynchronous operations
+// (write, close timer) keep it alive until they finish.
 //
 // Reading: bytes are read into a buffer shared by all connections of the
 // thread; only the tail of a packet that has not fully arrived is copied into
@@ -50,6 +50,9 @@ public:
     std::size_t pending_output() const override;
     void close() override;
     const std::string& peer() const override { return peer_; }
+    void pause_reading() override { paused_by_broker_ = true; }
+    void resume_reading() override;
+    void notify_when_drained() override { drain_watch_ = true; }
 
 private:
     void wait_readable();
@@ -61,6 +64,7 @@ private:
     void on_written(const std::error_code& error);
     void close_socket();
     bool output_over_limit() const { return pending_output() > settings_.max_output_buffer; }
+    bool must_pause() const { return paused_by_broker_ || output_over_limit(); }
 
     Socket socket_;
     core::Broker& broker_;
@@ -74,10 +78,15 @@ private:
     std::vector<std::uint8_t> writing_;  // handed to async_write
     bool write_in_progress_ = false;
     bool flush_scheduled_ = false;
-    bool read_paused_ = false;
+    bool read_paused_ = false;       // not waiting for input (one of the two reasons below)
+    bool paused_by_broker_ = false;  // flow control: a subscriber of ours is congested
+    bool drain_watch_ = false;       // the broker wants on_output_drained()
     bool closing_ = false;
     bool socket_closed_ = false;
     std::unique_ptr<Timer> linger_timer_;
+    // Held from start() until the broker closes the link: while reading is
+    // paused no asynchronous operation keeps the connection alive.
+    std::shared_ptr<TcpConnection> self_;
 };
 
 }  // namespace wg::net

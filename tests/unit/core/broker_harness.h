@@ -29,6 +29,12 @@ public:
     std::size_t pending_output() const override { return pending_output_; }
     void close() override { closed_ = true; }
     const std::string& peer() const override { return peer_; }
+    void pause_reading() override { paused_ = true; }
+    void resume_reading() override { paused_ = false; }
+    void notify_when_drained() override { drain_watch_ = true; }
+
+    bool paused() const { return paused_; }
+    bool drain_watch() const { return drain_watch_; }
 
     bool closed() const { return closed_; }
     void set_pending_output(std::size_t bytes) { pending_output_ = bytes; }
@@ -55,6 +61,8 @@ private:
     std::vector<std::uint8_t> bytes_;
     std::size_t pending_output_ = 0;
     bool closed_ = false;
+    bool paused_ = false;
+    bool drain_watch_ = false;
 };
 
 class RecordingObserver final : public broker::ConnectionObserver {
@@ -80,6 +88,8 @@ public:
         broker_.on_packet(*connection_, std::move(packet));
     }
     void send_bad_bytes(codec::DecodeError error) { broker_.on_decode_error(*connection_, error); }
+    // The network layer reports that the bytes queued to this client drained.
+    void drained() { broker_.on_output_drained(*connection_); }
     void drop(broker::DisconnectCause cause = broker::DisconnectCause::PeerClosed) {
         broker_.on_closed(*connection_, cause, "");
     }
