@@ -142,6 +142,23 @@ void Broker::publish(const MessagePtr& message) { route(message); }
 void Broker::send(Connection& connection, const codec::Packet& packet) {
     scratch_.clear();
     codec::encode(packet, connection.version, scratch_);
+    if (connection.maximum_packet_size != 0 && scratch_.size() > connection.maximum_packet_size) {
+        // MQTT-3.1.2-24: nothing bigger than the client's Maximum Packet Size. The
+        // Reason String and User Properties are what may go (3.1.2.11.4); if it
+        // still does not fit, the packet is not sent.
+        codec::Packet trimmed = packet;
+        std::visit(
+            [](auto& p) {
+                if constexpr (requires { p.properties; }) {
+                    p.properties.reason_string.reset();
+                    p.properties.user_properties.clear();
+                }
+            },
+            trimmed);
+        scratch_.clear();
+        codec::encode(trimmed, connection.version, scratch_);
+        if (scratch_.size() > connection.maximum_packet_size) return;
+    }
     connection.link.write(scratch_);
 }
 

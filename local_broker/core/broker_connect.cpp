@@ -146,14 +146,17 @@ Session& Broker::attach_session(Connection& connection, const std::string& clien
 void Broker::resume_session(Session& session) {
     // MQTT-4.4.0-1: unacknowledged PUBLISH packets are re-sent with DUP set, and
     // PUBREL packets re-sent, in their original order.
+    // Delivery of these has started, so they go out even if they expired since
+    // (3.3.2.3.3); one too big for the new connection's Maximum Packet Size is
+    // discarded as if delivered.
     Connection& connection = *session.connection;
-    for (const auto& inflight : session.inflight) {
+    std::erase_if(session.inflight, [&](const InflightMessage& inflight) {
         if (inflight.state == InflightState::AwaitPubcomp) {
             send(connection, codec::Pubrel{inflight.packet_id, ReasonCode::Success, {}});
-        } else {
-            send_publish(connection, inflight.outgoing, inflight.packet_id, true);
+            return false;
         }
-    }
+        return !send_publish(connection, inflight.outgoing, inflight.packet_id, true);
+    });
     fill_inflight(session);
 }
 

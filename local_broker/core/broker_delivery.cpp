@@ -122,14 +122,15 @@ bool Broker::start_inflight(Session& session, OutgoingMessage&& outgoing) {
     return true;
 }
 
-// Encodes and writes one PUBLISH. Returns false when it is not sent: the message
-// expired, or it is bigger than the client's Maximum Packet Size (3.1.2.11.4:
-// then it is discarded as if it had been delivered).
+// Encodes and writes one PUBLISH. Returns false when it is not sent: a first
+// delivery of an expired message, or a message bigger than the client's Maximum
+// Packet Size (3.1.2.11.4: then it is discarded as if it had been delivered).
+// A re-send (`dup`) of an expired message still goes out, with expiry 0.
 bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoing, std::uint16_t packet_id,
                           bool dup) {
     const Message& message = *outgoing.message;
     const auto now = clock_.now();
-    if (message.expired(now)) return false;
+    if (!dup && message.expired(now)) return false;
     // Encoded straight from the shared message: no copy of topic or payload.
     codec::PublishView publish{message.topic, message.payload, outgoing.qos, outgoing.retain, dup, packet_id, nullptr};
     bool new_alias = false;
@@ -139,7 +140,7 @@ bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoin
         if (message.expires_at) {
             // The remaining lifetime, rounded up (3.3.2.3.3).
             const auto left = std::chrono::ceil<std::chrono::seconds>(*message.expires_at - now);
-            properties.message_expiry_interval = static_cast<std::uint32_t>(left.count());
+            properties.message_expiry_interval = static_cast<std::uint32_t>(std::max<std::int64_t>(left.count(), 0));
         }
         properties.subscription_identifiers = outgoing.subscription_identifiers;
         if (connection.topic_alias_maximum != 0) {
