@@ -24,7 +24,7 @@ Connection* Broker::open(ClientLink& link) {
 }
 
 void Broker::on_packet(Connection& connection, codec::Packet&& packet) {
-    connection.keep_alive.touch(clock_.now());
+    connection.keep_alive.touch();
     if (!connection.connected) {
         if (auto* connect = std::get_if<codec::Connect>(&packet)) {
             handle_connect(connection, *connect);

@@ -126,7 +126,7 @@ void Broker::expire_sessions() {
 void Broker::publish_will(codec::Will& will) {
     ++counters_.wills_published;
     route(make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain,
-                       std::move(will.properties), clock_.now()));
+                       std::move(will.properties), clock_));
 }
 
 void Broker::publish_due_wills() {

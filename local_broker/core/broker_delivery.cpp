@@ -84,7 +84,7 @@ std::size_t Broker::inflight_window(const Connection& connection) const {
 }
 
 void Broker::deliver(Session& session, OutgoingMessage outgoing) {
-    if (outgoing.message->expired(clock_.now())) return;
+    if (outgoing.message->expires_at && outgoing.message->expired(clock_.now())) return;
     Connection* connection = session.connection;
     if (outgoing.qos == QoS::AtMostOnce) {
         if (!connection) return;  // QoS 0 is not queued for offline sessions
@@ -129,8 +129,8 @@ bool Broker::start_inflight(Session& session, OutgoingMessage&& outgoing) {
 bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoing, std::uint16_t packet_id,
                           bool dup) {
     const Message& message = *outgoing.message;
-    const auto now = clock_.now();
-    if (!dup && message.expired(now)) return false;
+    const auto now = message.expires_at ? clock_.now() : Clock::time_point{};
+    if (!dup && message.expires_at && message.expired(now)) return false;
     // Encoded straight from the shared message: no copy of topic or payload.
     codec::PublishView publish{message.topic, message.payload, outgoing.qos, outgoing.retain, dup, packet_id, nullptr};
     bool new_alias = false;

@@ -60,7 +60,7 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
         return;
     }
     auto message = make_message(std::move(publish.topic), std::move(publish.payload), qos, publish.retain,
-                                std::move(publish.properties), clock_.now());
+                                std::move(publish.properties), clock_);
     current_publisher_ = &connection;
     const std::size_t reached = route(message, &session);
     current_publisher_ = nullptr;

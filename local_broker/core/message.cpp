@@ -3,10 +3,10 @@
 namespace wg::core {
 
 MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain,
-                        codec::Properties properties, std::chrono::steady_clock::time_point now) {
+                        codec::Properties properties, const Clock& clock) {
     Message message{std::move(topic), std::move(payload), qos, retain, {}, {}};
     if (properties.message_expiry_interval)
-        message.expires_at = now + std::chrono::seconds(*properties.message_expiry_interval);
+        message.expires_at = clock.now() + std::chrono::seconds(*properties.message_expiry_interval);
     message.properties.payload_format_indicator = properties.payload_format_indicator;
     message.properties.content_type = std::move(properties.content_type);
     message.properties.response_topic = std::move(properties.response_topic);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "local_broker/codec/packet.h"
 
 namespace wg::core {
@@ -35,7 +36,7 @@ inline MessagePtr make_message(std::string topic, std::string payload, codec::Qo
 // Keeps only the properties a PUBLISH forwards to subscribers and turns Message
 // Expiry Interval into a deadline.
 MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain,
-                        codec::Properties properties, std::chrono::steady_clock::time_point now);
+                        codec::Properties properties, const Clock& clock);
 
 constexpr codec::QoS min_qos(codec::QoS a, codec::QoS b) { return a < b ? a : b; }
 

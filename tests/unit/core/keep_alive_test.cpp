@@ -16,12 +16,13 @@ TEST_CASE("keep alive expires after one and a half times its value", "[unit][kee
     CHECK(keep_alive.expired(clock.now()));
 }
 
-TEST_CASE("activity restarts the keep alive window", "[unit][keepalive]") {
+TEST_CASE("activity restarts the keep alive window at the next check", "[unit][keepalive]") {
     ManualClock clock;
     core::KeepAlive keep_alive(clock.now(), 0ms);
     keep_alive.set_keep_alive(2, clock.now());
     clock.advance(2s);
-    keep_alive.touch(clock.now());
+    keep_alive.touch();
+    CHECK_FALSE(keep_alive.expired(clock.now()));  // the broker's tick takes this as the activity time
     clock.advance(2s);
     CHECK_FALSE(keep_alive.expired(clock.now()));
     clock.advance(1001ms);
@@ -43,4 +44,18 @@ TEST_CASE("the connect deadline uses the same timer before CONNECT", "[unit][kee
     CHECK_FALSE(deadline.expired(clock.now()));
     clock.advance(1ms);
     CHECK(deadline.expired(clock.now()));
+}
+
+TEST_CASE("activity between checks counts from the next check, never earlier", "[unit][keepalive]") {
+    ManualClock clock;
+    core::KeepAlive keep_alive(clock.now(), 0ms);
+    keep_alive.set_keep_alive(2, clock.now());  // 3 s limit
+    clock.advance(2900ms);
+    keep_alive.touch();
+    clock.advance(200ms);  // 3.1 s after the start, but a packet came in between
+    CHECK_FALSE(keep_alive.expired(clock.now()));
+    clock.advance(3000ms);
+    CHECK_FALSE(keep_alive.expired(clock.now()));
+    clock.advance(1ms);
+    CHECK(keep_alive.expired(clock.now()));
 }
