@@ -58,20 +58,21 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
             send(connection, disconnect);
         }
         broker::DisconnectedEvent event;
-        event.client_id = connection.client_id;
+        const std::string& client_id = connection.session->client_id;
+        event.client_id = client_id;
         event.peer = link.peer();
         event.cause = cause;
         event.reason = detail;
         bool will_released = false;
         if (connection.has_will) {
             if (cause == broker::DisconnectCause::ClientDisconnect && !connection.will_on_disconnect) {
-                wills_.discard(connection.client_id);  // MQTT-3.14.4-3
+                wills_.discard(client_id);  // MQTT-3.14.4-3
             } else {
                 const std::uint32_t expiry = connection.session->expiry_interval;
                 const auto session_left = expiry == kSessionNeverExpires
                                               ? std::nullopt
                                               : std::optional<std::chrono::seconds>(std::chrono::seconds(expiry));
-                will_released = wills_.release(connection.client_id, clock_.now(), session_left);
+                will_released = wills_.release(client_id, clock_.now(), session_left);
             }
         }
         detach_session(connection);

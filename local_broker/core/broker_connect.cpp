@@ -62,7 +62,6 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     Session& session =
         attach_session(connection, client_id, connect.clean_session, session_expiry(connect), session_present);
     connection.connected = true;
-    connection.client_id = client_id;
     connection.session_expiry_was_zero = session.expiry_interval == 0;
     std::uint16_t keep_alive = connect.keep_alive;
     std::uint16_t server_keep_alive = 0;
@@ -114,7 +113,7 @@ codec::Connack Broker::make_connack(const Connection& connection, bool session_p
     p.wildcard_subscription_available = 1;
     p.subscription_identifier_available = 1;
     p.shared_subscription_available = 1;
-    if (id_assigned) p.assigned_client_identifier = connection.client_id;
+    if (id_assigned) p.assigned_client_identifier = connection.session->client_id;
     if (server_keep_alive != 0) p.server_keep_alive = server_keep_alive;
     return connack;
 }

@@ -16,17 +16,17 @@ namespace wg::core {
 void Broker::congest(Session& session) {
     Connection* publisher = current_publisher_;
     if (!publisher || session.slow || !session.connection || session.connection == publisher) return;
-    if (std::find(session.waiting_publishers.begin(), session.waiting_publishers.end(), publisher->id) ==
-        session.waiting_publishers.end())
-        session.waiting_publishers.push_back(publisher->id);
+    if (!session.congestion) {
+        session.congestion = std::make_unique<Session::Congestion>();
+        session.congestion->since = clock_.now();
+        congested_.push_back(&session);
+        session.connection->link.notify_when_drained();
+    }
+    auto& waiting = session.congestion->waiting_publishers;
+    if (std::find(waiting.begin(), waiting.end(), publisher->id) == waiting.end()) waiting.push_back(publisher->id);
     if (!publisher->reading_paused) {
         publisher->reading_paused = true;
         publisher->link.pause_reading();
-    }
-    if (!session.congested_since) {
-        session.congested_since = clock_.now();
-        congested_.push_back(&session);
-        session.connection->link.notify_when_drained();
     }
 }
 
@@ -34,10 +34,10 @@ void Broker::on_output_drained(Connection& connection) {
     if (connection.session) check_drained(*connection.session);
 }
 
-// Releases the session's publishers once both its byte backlog and its queue
-// are down to half their limits.
+// Releases the session's publishers once its byte backlog is down to half the
+// output limit and its queue to a quarter of the queue limit.
 void Broker::check_drained(Session& session) {
-    if (!session.congested_since && !session.slow) return;
+    if (!session.congestion && !session.slow) return;
     const bool queue_low = session.queue.size() <= settings_.max_queued_messages / 4;
     const bool bytes_low =
         !session.connection || session.connection->link.pending_output() <= settings_.max_output_buffer / 2;
@@ -50,22 +50,22 @@ void Broker::check_drained(Session& session) {
 }
 
 void Broker::release_publishers(Session& session) {
-    session.congested_since.reset();
+    if (!session.congestion) return;
     std::erase(congested_, &session);
-    for (std::uint64_t id : session.waiting_publishers) {
+    for (std::uint64_t id : session.congestion->waiting_publishers) {
         auto it = connections_.find(id);
         if (it == connections_.end() || !it->second->reading_paused) continue;
         it->second->reading_paused = false;
         it->second->link.resume_reading();
     }
-    session.waiting_publishers.clear();
+    session.congestion.reset();
 }
 
 void Broker::release_stalled() {
     const auto now = clock_.now();
     const std::vector<Session*> congested = congested_;
     for (Session* session : congested) {
-        if (now - *session->congested_since < settings_.max_stall) continue;
+        if (now - session->congestion->since < settings_.max_stall) continue;
         session->slow = true;
         release_publishers(*session);
         if (session->connection) session->connection->link.notify_when_drained();

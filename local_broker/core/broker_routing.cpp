@@ -40,8 +40,8 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     const std::uint16_t packet_id = publish.packet_id;
     const bool v5 = connection.is_v5();
     if (v5) {
-        if (qos == QoS::ExactlyOnce && !session.incoming_qos2.count(packet_id) &&
-            session.incoming_qos2.size() >= settings_.max_inflight_messages) {
+        if (qos == QoS::ExactlyOnce && !session.awaiting_pubrel(packet_id) &&
+            session.awaiting_pubrel_count() >= settings_.max_inflight_messages) {
             protocol_error(connection, ReasonCode::ReceiveMaximumExceeded,
                            "more than " + std::to_string(settings_.max_inflight_messages) +
                                " QoS 2 messages awaiting PUBREL");
@@ -53,7 +53,7 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
             return;
         }
     }
-    if (qos == QoS::ExactlyOnce && session.incoming_qos2.count(packet_id)) {
+    if (qos == QoS::ExactlyOnce && session.awaiting_pubrel(packet_id)) {
         // Delivered on first receipt; a re-sent PUBLISH with the same id before
         // PUBREL is only acknowledged again (MQTT-4.3.3-2, method B).
         send(connection, codec::Pubrec{packet_id, ReasonCode::Success, {}});
@@ -72,7 +72,8 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
             send(connection, codec::Puback{packet_id, ack, {}});
             break;
         case QoS::ExactlyOnce:
-            session.incoming_qos2.insert(packet_id);
+            if (!session.incoming_qos2) session.incoming_qos2 = std::make_unique<std::unordered_set<std::uint16_t>>();
+            session.incoming_qos2->insert(packet_id);
             send(connection, codec::Pubrec{packet_id, ack, {}});
             break;
     }
@@ -107,7 +108,8 @@ void Broker::handle_pubrec(Connection& connection, std::uint16_t packet_id, Reas
 }
 
 void Broker::handle_pubrel(Connection& connection, std::uint16_t packet_id) {
-    const bool known = connection.session->incoming_qos2.erase(packet_id) != 0;
+    auto& awaiting = connection.session->incoming_qos2;
+    const bool known = awaiting && awaiting->erase(packet_id) != 0;
     const ReasonCode reason =
         known || !connection.is_v5() ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound;
     send(connection, codec::Pubcomp{packet_id, reason, {}});

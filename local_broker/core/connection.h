@@ -34,8 +34,7 @@ struct Connection {
     bool has_will = false;
     bool will_on_disconnect = false;  // DISCONNECT 0x04: publish the Will anyway
     bool reading_paused = false;      // flow control: a subscriber it feeds is congested
-    std::string client_id;
-    Session* session = nullptr;
+    Session* session = nullptr;  // set once CONNECT is accepted; its client_id is this connection's
 
     // What the client announced in CONNECT (MQTT 5; 3.1.1 clients get the defaults).
     std::uint16_t receive_maximum = 65535;   // unacknowledged QoS 1/2 PUBLISHes it accepts

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -56,14 +57,22 @@ struct Session {
     // Sent, not yet fully acknowledged; oldest first. At most the in-flight window.
     std::vector<InflightMessage> inflight;
     LazyQueue<OutgoingMessage> queue;  // waiting for an in-flight slot (or for the client)
-    std::size_t dropped_messages = 0;      // messages dropped because the client could not keep up
-
-    // Flow control: publishers paused because this client cannot keep up.
-    std::vector<std::uint64_t> waiting_publishers;  // connection ids
-    std::optional<std::chrono::steady_clock::time_point> congested_since;
+    std::uint32_t dropped_messages = 0;    // messages dropped because the client could not keep up
     bool slow = false;  // held its publishers back too long: overflow is dropped instead
 
-    std::unordered_set<std::uint16_t> incoming_qos2;  // QoS 2 packet ids received, PUBREL pending
+    // Flow control: publishers paused because this client cannot keep up.
+    // Created when that first happens; most sessions never need it.
+    struct Congestion {
+        std::vector<std::uint64_t> waiting_publishers;  // connection ids
+        std::chrono::steady_clock::time_point since;
+    };
+    std::unique_ptr<Congestion> congestion;
+
+    // QoS 2 packet ids received from the client, PUBREL pending. Created on the
+    // first QoS 2 PUBLISH.
+    std::unique_ptr<std::unordered_set<std::uint16_t>> incoming_qos2;
+    bool awaiting_pubrel(std::uint16_t packet_id) const { return incoming_qos2 && incoming_qos2->count(packet_id); }
+    std::size_t awaiting_pubrel_count() const { return incoming_qos2 ? incoming_qos2->size() : 0; }
 
     // Used by routing to fold several matching subscriptions into one delivery.
     std::uint64_t match_stamp = 0;
