@@ -21,7 +21,7 @@ struct Limits {
     std::uint32_t max_connections = 50000;  // concurrent client connections; 0 = unlimited
     std::uint16_t max_inflight_messages = 20;  // unacknowledged QoS 1/2 messages sent to one client, 1..65535
     std::uint32_t max_queued_messages = 1000;  // QoS 1/2 messages queued per client beyond in-flight (also for offline persistent sessions); >= 1
-    std::uint32_t max_output_buffer = 1048576;  // bytes waiting to be written to one client before QoS 0 messages to it are dropped, >= 4096
+    std::uint32_t max_output_buffer = 1048576;  // bytes waiting to be written to one client before its publishers are paused (flow control), >= 4096
     std::uint32_t connect_timeout = 10;  // seconds a new socket has to send CONNECT, 1..3600
     std::uint16_t max_topic_alias = 10;  // Topic Alias Maximum offered to MQTT 5 clients, 0..65535
     std::uint16_t max_keep_alive = 0;  // MQTT 5 Server Keep Alive cap in seconds; 0 = accept the client's
