@@ -127,7 +127,7 @@ void Broker::expire_sessions() {
 void Broker::publish_will(codec::Will& will) {
     ++counters_.wills_published;
     route(make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain,
-                       std::move(will.properties), clock_));
+                       std::move(will.properties), clock_, true));
 }
 
 void Broker::publish_due_wills() {

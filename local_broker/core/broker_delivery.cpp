@@ -102,7 +102,7 @@ void Broker::deliver(Session& session, OutgoingMessage outgoing) {
         start_inflight(session, std::move(outgoing));
         return;
     }
-    if (session.queue.size() >= settings_.max_queued_messages) {
+    if (session.queue.size() >= settings_.max_queued_messages && !outgoing.message->will) {
         ++session.dropped_messages;
         ++counters_.messages_dropped;
         log_queue_full(session.client_id, session.dropped_messages, settings_.max_queued_messages);

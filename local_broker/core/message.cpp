@@ -3,8 +3,8 @@
 namespace wg::core {
 
 MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain,
-                        codec::Properties properties, const Clock& clock) {
-    Message message{std::move(topic), std::move(payload), qos, retain, {}, {}};
+                        codec::Properties properties, const Clock& clock, bool will) {
+    Message message{std::move(topic), std::move(payload), qos, retain, {}, {}, will};
     if (properties.message_expiry_interval)
         message.expires_at = clock.now() + std::chrono::seconds(*properties.message_expiry_interval);
     message.properties.payload_format_indicator = properties.payload_format_indicator;

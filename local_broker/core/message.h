@@ -23,6 +23,9 @@ struct Message {
     // Subscription Identifiers belong to each delivery, not to the message.
     codec::Properties properties;
     std::optional<std::chrono::steady_clock::time_point> expires_at;
+    // A published Will. Wills are never dropped for a full queue: there is at
+    // most one per connection, so max_connections bounds them.
+    bool will = false;
 
     bool expired(std::chrono::steady_clock::time_point now) const { return expires_at && *expires_at <= now; }
 };
@@ -30,13 +33,13 @@ struct Message {
 using MessagePtr = std::shared_ptr<const Message>;
 
 inline MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain) {
-    return std::make_shared<const Message>(Message{std::move(topic), std::move(payload), qos, retain, {}, {}});
+    return std::make_shared<const Message>(Message{std::move(topic), std::move(payload), qos, retain, {}, {}, false});
 }
 
 // Keeps only the properties a PUBLISH forwards to subscribers and turns Message
 // Expiry Interval into a deadline.
 MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain,
-                        codec::Properties properties, const Clock& clock);
+                        codec::Properties properties, const Clock& clock, bool will = false);
 
 constexpr codec::QoS min_qos(codec::QoS a, codec::QoS b) { return a < b ? a : b; }
 

@@ -214,3 +214,25 @@ TEST_CASE("connected event carries a summary of the will", "[unit][will][events]
     CHECK(event.will->retain);
     CHECK(event.will->payload_size == 5);
 }
+
+TEST_CASE("wills are queued for a watcher even beyond max_queued_messages", "[unit][will][limits]") {
+    core::BrokerSettings settings;
+    settings.max_inflight_messages = 2;
+    settings.max_queued_messages = 5;
+    BrokerHarness h(settings);
+    auto watcher = h.connect("watcher");
+    h.subscribe(*watcher, "will/#", QoS::AtLeastOnce);
+    std::vector<std::unique_ptr<TestClient>> devices;
+    for (int i = 0; i < 20; ++i)
+        devices.push_back(h.connect("d" + std::to_string(i), with_will(make_will("will/" + std::to_string(i), "x", QoS::AtLeastOnce))));
+    for (auto& device : devices) device->drop();
+    CHECK(h.broker.stats().messages_dropped == 0);
+    std::size_t received = 0;
+    for (int round = 0; round < 20; ++round) {
+        for (const auto& publish : watcher->publishes()) {
+            ++received;
+            watcher->send(codec::Puback{publish.packet_id, {}, {}});
+        }
+    }
+    CHECK(received == 20);
+}
