@@ -50,6 +50,13 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
         close(*it->second->connection, broker::DisconnectCause::SessionTakenOver,
               "new connection from " + connection.link.peer());
     }
+    // A session whose expiry has passed is gone, even if the timer that
+    // discards it has not run yet.
+    if (auto it = sessions_.find(client_id); it != sessions_.end() && !it->second->connection &&
+                                             it->second->expires_at && *it->second->expires_at <= clock_.now()) {
+        if (auto will = wills_.take_pending(client_id)) publish_will(*will);
+        destroy_session(*it->second);
+    }
     if (connect.clean_session) {
         // Clean start ends the old session, and a Will still waiting for its
         // delay goes out with it (3.1.3.2.2).

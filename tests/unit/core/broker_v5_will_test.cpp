@@ -218,3 +218,14 @@ TEST_CASE("v5 session expiry discards the session after the interval", "[unit][s
     auto again = h.connect("device", v5(10, std::nullopt, 0, false));
     CHECK_FALSE(h.last_session_present);
 }
+
+TEST_CASE("v5 a session whose expiry passed is not resumed, even before the expiry timer runs", "[unit][session][v5]") {
+    BrokerHarness h;
+    auto w = watcher(h);
+    auto device = h.connect("device", v5(1, make_will("will/device", "x"), 30));
+    device->drop();
+    h.clock.advance(1001ms);  // no tick: the reconnect itself must notice
+    auto again = h.connect("device", v5(60, std::nullopt, 0, false));
+    CHECK_FALSE(h.last_session_present);
+    CHECK(w->publishes().size() == 1);  // the session ended, so its Will went out
+}
