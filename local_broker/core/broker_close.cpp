@@ -32,7 +32,9 @@ void Broker::handle_disconnect(Connection& connection, const codec::Disconnect& 
             }
             connection.session->expiry_interval = *expiry;
         }
-        connection.will_on_disconnect = disconnect.reason == ReasonCode::DisconnectWithWillMessage;
+        // Only a Normal Disconnection (0x00) deletes the Will (3.1.2.5, 3.14.4): 0x04
+        // asks for it, and a client reporting an error is not leaving cleanly either.
+        connection.will_on_disconnect = disconnect.reason != ReasonCode::Success;
         if (disconnect.reason != ReasonCode::Success) detail = std::string(codec::reason_name(disconnect.reason));
         if (disconnect.properties.reason_string) detail += (detail.empty() ? "" : ": ") + *disconnect.properties.reason_string;
     }

@@ -1,5 +1,6 @@
 // CONNECT: client identifier rules, enhanced authentication, session takeover,
 // session attach and resume, and the CONNACK with the broker's capabilities.
+#include <algorithm>
 #include <random>
 
 #include "local_broker/core/broker.h"
@@ -114,7 +115,8 @@ codec::Connack Broker::make_connack(const Connection& connection, bool session_p
     auto& p = connack.properties;
     // The broker's capabilities (3.2.2.3). Maximum QoS is left out: QoS 2 is supported.
     p.receive_maximum = settings_.max_inflight_messages;
-    p.maximum_packet_size = settings_.max_packet_size;
+    // Clients take 268435455 (the largest Remaining Length) as the top of the range.
+    p.maximum_packet_size = std::min<std::uint32_t>(settings_.max_packet_size, codec::kMaxRemainingLength);
     p.topic_alias_maximum = settings_.max_topic_alias;
     p.retain_available = 1;
     p.wildcard_subscription_available = 1;

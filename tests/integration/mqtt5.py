@@ -18,8 +18,9 @@ import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Callable
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -28,8 +29,9 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 import mqtt_raw as raw
-from mqtt_paho import unique
+from mqtt_paho import Message, PahoClient, unique
 from mqtt_raw import ConnectionClosed, packet, string, varint
+from willgate_harness import wait_until
 
 TIMEOUT = 10.0
 AUTH = 15
@@ -64,14 +66,12 @@ SHARED_AVAILABLE = 0x2A
 
 _BYTE, _U16, _U32, _VARINT, _STR, _BIN, _PAIR = range(7)
 _TYPES = {
-    PAYLOAD_FORMAT: _BYTE, MESSAGE_EXPIRY: _U32, CONTENT_TYPE: _STR, RESPONSE_TOPIC: _STR,
-    CORRELATION_DATA: _BIN, SUBSCRIPTION_ID: _VARINT, SESSION_EXPIRY: _U32,
-    ASSIGNED_CLIENT_ID: _STR, SERVER_KEEP_ALIVE: _U16, AUTH_METHOD: _STR, AUTH_DATA: _BIN,
-    REQUEST_PROBLEM_INFO: _BYTE, WILL_DELAY: _U32, REQUEST_RESPONSE_INFO: _BYTE,
-    0x1A: _STR, 0x1C: _STR, REASON_STRING: _STR, RECEIVE_MAXIMUM: _U16,
-    TOPIC_ALIAS_MAXIMUM: _U16, TOPIC_ALIAS: _U16, MAXIMUM_QOS: _BYTE, RETAIN_AVAILABLE: _BYTE,
-    USER_PROPERTY: _PAIR, MAXIMUM_PACKET_SIZE: _U32, WILDCARD_AVAILABLE: _BYTE,
-    SUBSCRIPTION_ID_AVAILABLE: _BYTE, SHARED_AVAILABLE: _BYTE,
+    **dict.fromkeys([PAYLOAD_FORMAT, REQUEST_PROBLEM_INFO, REQUEST_RESPONSE_INFO, MAXIMUM_QOS, RETAIN_AVAILABLE,
+                     WILDCARD_AVAILABLE, SUBSCRIPTION_ID_AVAILABLE, SHARED_AVAILABLE], _BYTE),
+    **dict.fromkeys([SERVER_KEEP_ALIVE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM, TOPIC_ALIAS], _U16),
+    **dict.fromkeys([MESSAGE_EXPIRY, SESSION_EXPIRY, WILL_DELAY, MAXIMUM_PACKET_SIZE], _U32),
+    **dict.fromkeys([CONTENT_TYPE, RESPONSE_TOPIC, ASSIGNED_CLIENT_ID, AUTH_METHOD, 0x1A, 0x1C, REASON_STRING], _STR),
+    CORRELATION_DATA: _BIN, AUTH_DATA: _BIN, SUBSCRIPTION_ID: _VARINT, USER_PROPERTY: _PAIR,
 }
 
 # ------------------------------------------------------------ reason codes
@@ -79,7 +79,6 @@ SUCCESS = 0x00
 DISCONNECT_WITH_WILL = 0x04
 NO_MATCHING_SUBSCRIBERS = 0x10
 NO_SUBSCRIPTION_EXISTED = 0x11
-UNSPECIFIED_ERROR = 0x80
 MALFORMED_PACKET = 0x81
 PROTOCOL_ERROR = 0x82
 BAD_AUTH_METHOD = 0x8C
@@ -108,21 +107,12 @@ def _pairs(props) -> list[tuple[int, object]]:
     return list(props)
 
 
+_ENCODE = {_BYTE: lambda v: bytes([v]), _U16: lambda v: struct.pack("!H", v), _U32: lambda v: struct.pack("!I", v),
+           _VARINT: varint, _STR: string, _BIN: string, _PAIR: lambda v: string(v[0]) + string(v[1])}
+
+
 def encode_property(pid: int, value) -> bytes:
-    kind = _TYPES[pid]
-    if kind == _BYTE:
-        body = bytes([value])
-    elif kind == _U16:
-        body = struct.pack("!H", value)
-    elif kind == _U32:
-        body = struct.pack("!I", value)
-    elif kind == _VARINT:
-        body = varint(value)
-    elif kind in (_STR, _BIN):
-        body = string(value)
-    else:
-        body = string(value[0]) + string(value[1])
-    return varint(pid) + body
+    return varint(pid) + _ENCODE[_TYPES[pid]](value)
 
 
 def props_section(props=None) -> bytes:
@@ -139,28 +129,19 @@ def sub_options(qos: int = 0, no_local: bool = False, retain_as_published: bool 
 
 def connect5(client_id: str | bytes = "", clean_start: bool = True, keepalive: int = 60, props=None,
              will_topic: str | bytes | None = None, will_payload: bytes = b"", will_qos: int = 0,
-             will_retain: bool = False, will_props=None, username: str | None = None,
-             password: bytes | None = None, raw_props: bytes | None = None,
+             will_retain: bool = False, will_props=None, raw_props: bytes | None = None,
              raw_will_props: bytes | None = None) -> bytes:
     """CONNECT, protocol level 5. ``raw_props``/``raw_will_props`` replace the
     encoded property sections (length included) with exact bytes."""
     flags = 0x02 if clean_start else 0
     if will_topic is not None:
         flags |= 0x04 | (will_qos << 3) | (0x20 if will_retain else 0)
-    if username is not None:
-        flags |= 0x80
-    if password is not None:
-        flags |= 0x40
     body = string("MQTT") + bytes([5, flags]) + struct.pack("!H", keepalive)
     body += raw_props if raw_props is not None else props_section(props)
     body += string(client_id)
     if will_topic is not None:
         body += raw_will_props if raw_will_props is not None else props_section(will_props)
         body += string(will_topic) + string(will_payload)
-    if username is not None:
-        body += string(username)
-    if password is not None:
-        body += string(password)
     return packet(raw.CONNECT, 0, body)
 
 
@@ -227,45 +208,37 @@ class PropList:
         return "{" + ", ".join(f"{i:#04x}: {v!r}" for i, v in self.items) + "}"
 
 
-def decode_props(data: bytes, pos: int = 0) -> tuple[PropList, int]:
-    """Decode a property section at ``pos``; returns (properties, end)."""
-    length, mult = 0, 1
+def _varint_at(data: bytes, pos: int) -> tuple[int, int]:
+    value, mult = 0, 1
     while True:
         b = data[pos]
         pos += 1
-        length += (b & 0x7F) * mult
+        value += (b & 0x7F) * mult
         mult *= 128
         if not b & 0x80:
-            break
+            return value, pos
+
+
+def decode_props(data: bytes, pos: int = 0) -> tuple[PropList, int]:
+    """Decode a property section at ``pos``; returns (properties, end)."""
+    length, pos = _varint_at(data, pos)
     end = pos + length
     assert end <= len(data), f"property length {length} runs past the packet ({data!r})"
     items = []
     while pos < end:
-        pid = data[pos]
-        pos += 1
+        pid, pos = data[pos], pos + 1
         kind = _TYPES.get(pid)
         assert kind is not None, f"unknown property identifier {pid:#04x} from the broker"
-        if kind == _BYTE:
-            value, pos = data[pos], pos + 1
-        elif kind == _U16:
-            value, pos = struct.unpack("!H", data[pos:pos + 2])[0], pos + 2
-        elif kind == _U32:
-            value, pos = struct.unpack("!I", data[pos:pos + 4])[0], pos + 4
-        elif kind == _VARINT:
-            value, mult = 0, 1
-            while True:
-                b = data[pos]
-                pos += 1
-                value += (b & 0x7F) * mult
-                mult *= 128
-                if not b & 0x80:
-                    break
+        if kind == _VARINT:
+            value, pos = _varint_at(data, pos)
+        elif kind in (_BYTE, _U16, _U32):
+            size = {_BYTE: 1, _U16: 2, _U32: 4}[kind]
+            value, pos = int.from_bytes(data[pos:pos + size], "big"), pos + size
         else:
             strings = []
             for _ in range(2 if kind == _PAIR else 1):
                 n = struct.unpack("!H", data[pos:pos + 2])[0]
-                chunk = data[pos + 2:pos + 2 + n]
-                pos += 2 + n
+                chunk, pos = data[pos + 2:pos + 2 + n], pos + 2 + n
                 strings.append(bytes(chunk) if kind == _BIN else chunk.decode("utf-8"))
             value = tuple(strings) if kind == _PAIR else strings[0]
         items.append((pid, value))
@@ -273,15 +246,13 @@ def decode_props(data: bytes, pos: int = 0) -> tuple[PropList, int]:
     return PropList(items), end
 
 
-@dataclass
-class Connack5:
+class Connack5(NamedTuple):
     session_present: bool
     reason: int
     props: PropList
 
 
-@dataclass
-class Publish5:
+class Publish5(NamedTuple):
     topic: str
     payload: bytes
     qos: int
@@ -291,25 +262,9 @@ class Publish5:
     props: PropList
 
 
-@dataclass
-class Ack5:
-    type: int
-    pid: int
-    reason: int
-    props: PropList
-
-
-@dataclass
-class Suback5:
-    pid: int
-    props: PropList
-    reasons: list[int]
-
-
-@dataclass
-class Disconnect5:
-    reason: int
-    props: PropList
+Ack5 = namedtuple("Ack5", "type pid reason props")  # PUBACK, PUBREC, PUBREL, PUBCOMP
+Suback5 = namedtuple("Suback5", "pid props reasons")  # SUBACK, UNSUBACK
+Disconnect5 = namedtuple("Disconnect5", "reason props")
 
 
 def parse_connack(p: raw.Packet) -> Connack5:
@@ -363,6 +318,7 @@ class Raw5:
         self.c = client
         self.local_address = client.local_address
         self._pid = 0
+        self._stash: list[raw.Packet] = []
 
     def next_pid(self) -> int:
         self._pid = self._pid % 65535 + 1
@@ -371,20 +327,27 @@ class Raw5:
     def send(self, data: bytes) -> None:
         self.c.send(data)
 
-    def recv_packet(self, timeout: float = TIMEOUT) -> raw.Packet:
-        return self.c.recv_packet(timeout)
-
     def expect(self, ptype: int, timeout: float = TIMEOUT) -> raw.Packet:
-        try:
-            p = self.c.recv_packet(timeout)
-        except TimeoutError:
-            raise AssertionError(f"no {NAMES[ptype]} within {timeout:.1f}s") from None
-        except ConnectionClosed:
-            raise AssertionError(f"broker closed the connection while we waited for {NAMES[ptype]}") from None
-        if p.type == raw.DISCONNECT and ptype != raw.DISCONNECT:
-            raise AssertionError(f"expected {NAMES[ptype]}, got {parse_disconnect(p)!r}")
-        assert p.type == ptype, f"expected {NAMES[ptype]}, got {p!r}"
-        return p
+        """The next packet of type ``ptype``. PUBLISH packets arriving while we
+        wait for something else (an ack on a connection that also subscribes)
+        are kept for expect_publish, in order."""
+        if ptype == raw.PUBLISH and self._stash:
+            return self._stash.pop(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                p = self.c.recv_packet(max(deadline - time.monotonic(), 0.0))
+            except TimeoutError:
+                raise AssertionError(f"no {NAMES[ptype]} within {timeout:.1f}s") from None
+            except ConnectionClosed:
+                raise AssertionError(f"broker closed the connection while we waited for {NAMES[ptype]}") from None
+            if p.type == raw.PUBLISH and ptype != raw.PUBLISH:
+                self._stash.append(p)
+                continue
+            if p.type == raw.DISCONNECT and ptype != raw.DISCONNECT:
+                raise AssertionError(f"expected {NAMES[ptype]}, got {parse_disconnect(p)!r}")
+            assert p.type == ptype, f"expected {NAMES[ptype]}, got {p!r}"
+            return p
 
     def connect(self, client_id: str | bytes = "", expect_reason: int | None = SUCCESS, **kw) -> Connack5:
         self.send(connect5(client_id, **kw))
@@ -450,6 +413,7 @@ class Raw5:
 
     def assert_silent(self, seconds: float = 0.3) -> None:
         """Nothing arrives, and the connection stays open, for ``seconds``."""
+        assert not self._stash, f"unexpected packets {self._stash!r}"
         try:
             p = self.c.recv_packet(seconds)
         except TimeoutError:
@@ -459,17 +423,17 @@ class Raw5:
         raise AssertionError(f"unexpected packet {p!r}")
 
     def wait_closed(self, timeout: float = TIMEOUT) -> list[raw.Packet]:
-        return self.c.wait_closed(timeout)
+        """Wait for the close; returns every packet not yet taken."""
+        got, self._stash = self._stash + self.c.wait_closed(timeout), []
+        return got
 
     def expect_disconnect(self, reason: int, timeout: float = TIMEOUT) -> Disconnect5:
-        """The broker sends DISCONNECT ``reason`` as its last packet, then
-        closes the connection. Returns the DISCONNECT."""
+        """The broker sends DISCONNECT ``reason`` as its one and last packet, then closes."""
         return self.expect_disconnect_in((reason,), timeout)
 
     def expect_disconnect_in(self, reasons: tuple[int, ...], timeout: float = TIMEOUT) -> Disconnect5:
-        """As expect_disconnect, with any of ``reasons``."""
         expected = "/".join(f"{r:#04x}" for r in reasons)
-        got = self.c.wait_closed(timeout)
+        got = self.wait_closed(timeout)
         disconnects = [parse_disconnect(p) for p in got if p.type == raw.DISCONNECT]
         assert disconnects, f"connection closed without a DISCONNECT (expected {expected}); got {got!r}"
         assert len(disconnects) == 1 and got[-1].type == raw.DISCONNECT, \
@@ -478,17 +442,6 @@ class Raw5:
         assert d.reason in reasons, f"DISCONNECT reason {d.reason:#04x}, expected {expected} ({d.props!r})"
         return d
 
-    def expect_refused(self, reason: int, timeout: float = TIMEOUT) -> Connack5:
-        """After a CONNECT: a CONNACK with ``reason`` and nothing else, then close."""
-        got = self.c.wait_closed(timeout)
-        assert got, f"connection closed without a CONNACK (expected {reason:#04x})"
-        assert len(got) == 1, f"the broker sent more than a CONNACK before closing: {got!r}"
-        connack = parse_connack(got[0])
-        assert connack.reason == reason, \
-            f"CONNACK reason {connack.reason:#04x}, expected {reason:#04x} ({connack.props!r})"
-        assert not connack.session_present, "session present must be 0 with an error CONNACK"
-        return connack
-
     def disconnect(self, reason: int = SUCCESS, props=None) -> None:
         """DISCONNECT, then half-close and wait for the broker's close."""
         self.send(disconnect5(reason, props))
@@ -496,7 +449,7 @@ class Raw5:
             self.c.sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass
-        got = self.c.wait_closed()
+        got = self.wait_closed()
         assert not any(p.type == raw.DISCONNECT for p in got), f"broker answered a DISCONNECT with {got!r}"
         self.c.close()
 
@@ -505,18 +458,13 @@ class Raw5:
 
 
 # ------------------------------------------------------------ paho client
-@dataclass
-class Message5:
-    topic: str
-    payload: bytes
-    qos: int
-    retain: bool
-    dup: bool
-    properties: Properties | None = field(default=None, repr=False)
+@dataclass(repr=False)
+class Message5(Message):
+    properties: Properties | None = None
 
     def prop(self, name: str, default=None):
         """A property by paho's name (``ContentType``, ``UserProperty``...)."""
-        return getattr(self.properties, name, default) if self.properties is not None else default
+        return getattr(self.properties, name, default)
 
 
 def paho_props(packet_type: int = PacketTypes.PUBLISH, **values) -> Properties:
@@ -527,31 +475,27 @@ def paho_props(packet_type: int = PacketTypes.PUBLISH, **values) -> Properties:
     return p
 
 
-class Paho5Client:
-    """paho-mqtt 1.6.1 with protocol MQTTv5; our own thread calls loop() until
-    the connection ends (no automatic reconnect)."""
+class Paho5Client(PahoClient):
+    """``PahoClient`` speaking MQTT 5 (paho 1.6.1 refuses clean_session for
+    v5, so __init__ is our own); methods take paho ``Properties``.
+    ``disconnect_rc`` is the reason of a DISCONNECT from the broker, if any."""
 
     def __init__(self, host: str, port: int, client_id: str | None = None, keepalive: int = 60,
                  will: tuple | None = None):
         self.host, self.port, self.keepalive = host, port, keepalive
         self.client_id = unique("paho5-") if client_id is None else client_id
         self.client = mqtt.Client(client_id=self.client_id, protocol=mqtt.MQTTv5, reconnect_on_failure=False)
-        if will is not None:
-            topic, payload, qos, retain, *rest = will
-            self.client.will_set(topic, payload, qos, retain, properties=rest[0] if rest else None)
+        if will is not None:  # (topic, payload, qos, retain[, Properties])
+            self.client.will_set(*will[:4], properties=will[4] if len(will) > 4 else None)
         self._cond = threading.Condition()
         self.messages: list[Message5] = []
         self.connack = None  # (session_present, reason, properties)
-        self.server_disconnect: int | None = None  # reason of a DISCONNECT from the broker
-        self.closed = False
+        self.disconnect_rc: int | None = None
         self._acks: dict[int, list[int]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_message = self._on_message
-        self.client.on_subscribe = self._on_subscribe
-        self.client.on_unsubscribe = self._on_unsubscribe
+        for name in ("connect", "disconnect", "message", "subscribe", "unsubscribe"):
+            setattr(self.client, f"on_{name}", getattr(self, f"_on_{name}"))
 
     def _on_connect(self, client, userdata, flags, reason, properties):
         with self._cond:
@@ -559,10 +503,9 @@ class Paho5Client:
             self._cond.notify_all()
 
     def _on_disconnect(self, client, userdata, reason, properties=None):
-        with self._cond:
-            if isinstance(reason, mqtt.ReasonCodes) and self.server_disconnect is None:
-                self.server_disconnect = reason.value
-            self.closed = True
+        with self._cond:  # a ReasonCodes when the broker sent DISCONNECT, else an int
+            if self.disconnect_rc is None:
+                self.disconnect_rc = reason.value if isinstance(reason, mqtt.ReasonCodes) else -1
             self._cond.notify_all()
 
     def _on_message(self, client, userdata, msg):
@@ -578,29 +521,8 @@ class Paho5Client:
 
     def _on_unsubscribe(self, client, userdata, mid, properties, reasons):
         with self._cond:
-            reasons = reasons if isinstance(reasons, list) else [reasons]
-            self._acks[mid] = [r.value for r in reasons]
+            self._acks[mid] = [r.value for r in (reasons if isinstance(reasons, list) else [reasons])]
             self._cond.notify_all()
-
-    def _wait(self, probe: Callable[[], object], timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                value = probe()
-                if value is not None and value is not False:
-                    return value
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"{self.client_id}: timed out after {timeout:.1f}s waiting for {what}")
-                self._cond.wait(min(remaining, 0.2))
-
-    def _run(self):
-        while not self._stop.is_set():
-            if self.client.loop(timeout=0.05) != mqtt.MQTT_ERR_SUCCESS:
-                with self._cond:
-                    self.closed = True
-                    self._cond.notify_all()
-                return
 
     def connect(self, clean_start: bool = True, properties: Properties | None = None,
                 expect_reason: int | None = SUCCESS, timeout: float = TIMEOUT):
@@ -636,49 +558,33 @@ class Paho5Client:
         info.wait_for_publish(timeout)
         assert info.is_published(), f"{self.client_id}: publish to {topic!r} (QoS {qos}) not acknowledged in time"
 
-    def wait_message(self, topic: str | None = None, payload: bytes | None = None, start: int = 0,
-                     timeout: float = TIMEOUT) -> Message5:
-        def probe():
-            for m in self.messages[start:]:
-                if (topic is None or m.topic == topic) and (payload is None or m.payload == payload):
-                    return m
-            return None
-        return self._wait(probe, timeout, f"message topic={topic!r} payload={payload!r} (have {self.messages[-5:]!r})")
-
-    def wait_count(self, n: int, topic_prefix: str = "", timeout: float = TIMEOUT) -> list[Message5]:
-        def probe():
-            got = [m for m in self.messages if m.topic.startswith(topic_prefix)]
-            return got if len(got) >= n else None
-        return self._wait(probe, timeout, f"{n} messages under {topic_prefix!r}")
-
-    def received(self, topic: str | None = None) -> list[Message5]:
-        with self._cond:
-            return [m for m in self.messages if topic is None or m.topic == topic]
-
-    def wait_disconnected(self, timeout: float = TIMEOUT) -> int | None:
-        """Wait for the connection to end; returns the broker's DISCONNECT reason (None: none sent)."""
-        self._wait(lambda: self.closed, timeout, "the connection to end")
-        return self.server_disconnect
-
     def disconnect(self, reasoncode: int | None = None, properties: Properties | None = None,
                    timeout: float = TIMEOUT) -> None:
         if self._thread is None:
             return
         rc = None if reasoncode is None else mqtt.ReasonCodes(PacketTypes.DISCONNECT, identifier=reasoncode)
         self.client.disconnect(reasoncode=rc, properties=properties)
-        self._wait(lambda: self.closed, timeout, "DISCONNECT to be sent")
+        self._wait(lambda: self.disconnect_rc, timeout, "DISCONNECT to be sent")
         self.close()
 
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        sock = self.client.socket()
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
+
+def raw_before_marker(sub: Raw5, publisher: Raw5, topic: str) -> list[Publish5]:
+    """``messages_before_marker`` for a raw subscriber: ``publisher`` (another
+    connection) publishes a marker on ``topic``; returns what ``sub`` got
+    before it (all acknowledged)."""
+    marker = unique("marker-").encode()
+    publisher.publish(topic, marker, qos=1)
+    before = []
+    while (p := sub.receive()).payload != marker:
+        before.append(p)
+    return before
+
+
+def pass_time(since: float, seconds: float) -> None:
+    """Wait until ``seconds`` have passed since ``since`` (for expiry tests,
+    where the passing of time is itself the condition)."""
+    wait_until(lambda: time.monotonic() - since >= seconds, seconds + 5, interval=0.05,
+               message=f"{seconds}s to pass")
 
 
 # ------------------------------------------------------------ fixtures
@@ -759,8 +665,3 @@ def v5_of(clients_of):
     finally:
         for f in made:
             f.close_all()
-
-
-def wait_log(broker, regex: str, timeout: float = TIMEOUT):
-    """``broker.wait_for_log`` for willgate; nothing against mosquitto."""
-    return broker.wait_for_log(regex, timeout) if broker.is_willgate else None

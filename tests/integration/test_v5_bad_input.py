@@ -5,6 +5,7 @@ Will published, a bystander connected beforehand still served, and
 (willgate) the end logged once with its cause. Plus the same rules for MQTT
 5-only bytes arriving on a 3.1.1 connection."""
 
+import re
 import signal
 import time
 
@@ -15,6 +16,10 @@ import mqtt_raw as raw
 from conftest import Bystander
 from mqtt5 import v5, v5_of  # noqa: F401  (fixtures)
 from mqtt_paho import unique
+from willgate_harness import xfail_on_mosquitto
+
+# mosquitto 2.0.11 (reference mode) closes on most MQTT 5 errors without a DISCONNECT, or sends 0x81 for all.
+MOSQUITTO_NO_REASON = xfail_on_mosquitto("closes without the DISCONNECT reason code MQTT 5 asks for (4.13)")
 
 
 @pytest.fixture
@@ -32,7 +37,9 @@ def assert_v5_error(broker, v5, watcher, bystander, bad, reason, setup=None):
     d = c.expect_disconnect(reason) if isinstance(reason, int) else c.expect_disconnect_in(reason)
     assert watcher.wait_message(topic).payload == payload, "Will not published after a protocol error"
     bystander.assert_alive()
-    broker.check_session_end_logged(cid, c.local_address, "protocol-error", "published")
+    line = broker.check_session_end_logged(cid, c.local_address, "protocol-error", "published")
+    if line is not None:
+        assert re.search(r' reason="[^"]+"', line), f"the log does not say what was wrong: {line}"
     return d
 
 
@@ -90,10 +97,18 @@ AFTER_CONNECT = {
     "second_connect": (m5.connect5(unique("again-")), m5.PROTOCOL_ERROR),
     "publish_qos_3": (raw.packet(raw.PUBLISH, 0x06, raw.string("a/b") + b"\x00\x01\x00x"), m5.MALFORMED_PACKET),
     "wildcard_in_publish_topic": (m5.publish5("a/+", b"x"), 0x90),
+    "response_topic_with_wildcard": (m5.publish5("a/b", b"x", props={m5.RESPONSE_TOPIC: "reply/#"}), m5.PROTOCOL_ERROR),
 }
 
 
-@pytest.mark.parametrize("case", list(AFTER_CONNECT), ids=list(AFTER_CONNECT))
+MOSQUITTO_PASSES = {"will_delay_in_publish", "session_expiry_in_publish", "topic_alias_in_subscribe",
+                    "unknown_property_in_publish", "publish_property_length_past_packet", "property_value_past_section",
+                    "topic_alias_above_maximum", "unknown_topic_alias_with_empty_topic", "empty_topic_without_alias",
+                    "subscribe_reserved_option_bits", "publish_qos_3"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c, marks=() if c in MOSQUITTO_PASSES else MOSQUITTO_NO_REASON)
+                                  for c in AFTER_CONNECT])
 def test_bad_packet_after_connect(broker, v5, watcher, bystander, case):
     bad, reason = AFTER_CONNECT[case]
     assert_v5_error(broker, v5, watcher, bystander, bad, reason)
@@ -148,6 +163,7 @@ def test_packet_larger_than_max_packet_size_gets_0x95(broker_factory, clients_of
     broker.check_session_end_logged(cid, c.local_address, "protocol-error", "published")
 
 
+@xfail_on_mosquitto("answers PUBREC 0x97 Quota exceeded instead of DISCONNECT 0x93")
 def test_more_qos2_messages_awaiting_pubrel_than_receive_maximum_gets_0x93(broker_factory, clients_of, v5_of):
     broker = broker_factory(limits={"max_inflight_messages": 3})
     clients = clients_of(broker)
@@ -191,6 +207,7 @@ def test_mqtt5_bytes_on_a_311_connection(broker, clients, watcher, bystander, ba
 
 
 # ------------------------------------------------------------ server-initiated DISCONNECT
+@MOSQUITTO_NO_REASON
 def test_server_shutdown_sends_0x8b_before_closing(broker, v5, clients):
     raw_client = v5.connected()
     paho_client = v5.paho()
@@ -207,17 +224,20 @@ def test_server_shutdown_sends_0x8b_before_closing(broker, v5, clients):
                                     "published|none", timeout=1)
 
 
+@MOSQUITTO_NO_REASON
 def test_malformed_remaining_length_gets_0x81(broker, v5, watcher, bystander):
     assert_v5_error(broker, v5, watcher, bystander, bytes([0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) + b"\x00" * 8,
                     m5.MALFORMED_PACKET)
 
 
+@MOSQUITTO_NO_REASON
 def test_disconnect_with_invalid_reason_code(broker, v5, watcher, bystander):
     # 0x05 is not a DISCONNECT reason code (3.14.2.1): an error, not a goodbye.
     assert_v5_error(broker, v5, watcher, bystander, m5.disconnect5(0x05), (m5.MALFORMED_PACKET, m5.PROTOCOL_ERROR))
 
 
-def test_puback_for_unknown_packet_id_is_ignored(broker, v5):
+@xfail_on_mosquitto("answers PUBREL for an unknown packet id with PUBCOMP 0x00, not 0x92")
+def test_acks_for_unknown_packet_ids(broker, v5):
     c = v5.connected()
     c.send(m5.ack5(raw.PUBACK, 4321))
     c.send(m5.ack5(raw.PUBCOMP, 4322))
@@ -228,6 +248,7 @@ def test_puback_for_unknown_packet_id_is_ignored(broker, v5):
     c.ping()
 
 
+@MOSQUITTO_NO_REASON
 def test_error_reason_string_names_the_problem(broker, v5):
     c = v5.connected(props={m5.REQUEST_PROBLEM_INFO: 1})
     c.send(m5.publish5("a/b", b"x", props={m5.TOPIC_ALIAS: 0}))
@@ -235,3 +256,34 @@ def test_error_reason_string_names_the_problem(broker, v5):
     text = d.props.get(m5.REASON_STRING)
     if text is not None:  # optional (3.14.2.2.3), but if sent it must be about the alias
         assert "alias" in text.lower(), f"Reason String {text!r} does not say what was wrong"
+
+
+def test_allowed_properties_are_accepted(broker, v5, bystander):
+    """The other side of the coin: properties the spec allows on client
+    packets (User Properties everywhere, Reason Strings and reason codes on
+    acknowledgements) do not upset the broker."""
+    user = {m5.USER_PROPERTY: [("trace", "1"), ("trace", "2")]}
+    c = v5.connected(props={**user, m5.REQUEST_PROBLEM_INFO: 0, m5.REQUEST_RESPONSE_INFO: 1})
+    topic = unique("ok/")
+    assert c.subscribe([(topic, m5.sub_options(2))], props=user) == [2]
+    pub = v5.connected()
+    pub.publish(topic, b"q1", qos=1)
+    p = c.expect_publish()
+    c.send(m5.ack5(raw.PUBACK, p.pid, m5.SUCCESS, {**user, m5.REASON_STRING: "thanks"}))
+    pub.publish(topic, b"q2", qos=2)
+    p = c.expect_publish()
+    c.send(m5.ack5(raw.PUBREC, p.pid, m5.SUCCESS, user))
+    assert m5.parse_ack(c.expect(raw.PUBREL)).pid == p.pid
+    c.send(m5.ack5(raw.PUBCOMP, p.pid, m5.SUCCESS, {m5.REASON_STRING: "done"}))
+    c.send(m5.publish5(topic, b"mine", qos=2, pid=7, props=user))
+    assert m5.parse_ack(c.expect(raw.PUBREC)).pid == 7
+    c.send(m5.ack5(raw.PUBREL, 7, m5.SUCCESS, user))
+    comp = m5.parse_ack(c.expect(raw.PUBCOMP))
+    assert (comp.pid, comp.reason) == (7, m5.SUCCESS)
+    assert c.receive().payload == b"mine"
+    c.send(m5.unsubscribe5(c.next_pid(), [topic], props=user))
+    assert m5.parse_suback(c.expect(raw.UNSUBACK)).reasons == [m5.SUCCESS]
+    c.ping()
+    c.disconnect(m5.SUCCESS, {**user, m5.REASON_STRING: "maintenance"})
+    bystander.assert_alive()
+    broker.check_session_end_logged(c.client_id, c.local_address, "disconnect", "none")

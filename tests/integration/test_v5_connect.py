@@ -9,8 +9,8 @@ import pytest
 
 import mqtt5 as m5
 from mqtt5 import v5, v5_of  # noqa: F401  (fixtures)
-from mqtt_paho import unique
-from willgate_harness import wait_until
+from mqtt_paho import messages_before_marker, unique
+from willgate_harness import wait_until, xfail_on_mosquitto
 
 
 def check_capabilities(connack, receive_maximum, max_packet_size, topic_alias_maximum):
@@ -41,8 +41,9 @@ def test_connack_announces_default_capabilities(broker, v5):
 @pytest.mark.willgate_only
 @pytest.mark.parametrize("limits,expected", [
     ({"max_inflight_messages": 7, "max_packet_size": 4096, "max_topic_alias": 3}, (7, 4096, 3)),
-    # 268435460 = 5-byte fixed header + the largest Remaining Length (2.1.4).
-    ({"max_inflight_messages": 65535, "max_packet_size": 268435460, "max_topic_alias": 0}, (65535, 268435460, 0)),
+    # 268435460 = 5-byte fixed header + the largest Remaining Length (2.1.4); the CONNACK
+    # announces at most 268435455, the largest value clients accept (paho refuses more).
+    ({"max_inflight_messages": 65535, "max_packet_size": 268435460, "max_topic_alias": 0}, (65535, 268435455, 0)),
 ], ids=["small", "largest"])
 def test_connack_announces_configured_limits(broker_factory, v5_of, limits, expected):
     broker = broker_factory(limits=limits)
@@ -59,9 +60,10 @@ def test_paho_v5_client_sees_capabilities(broker, v5):
     assert getattr(props, "RetainAvailable", 1) == 1
 
 
-def test_empty_client_id_gets_assigned_identifier_that_names_the_session(broker, v5):
+@pytest.mark.parametrize("clean_start", [True, False], ids=["clean_start_1", "clean_start_0"])
+def test_empty_client_id_gets_assigned_identifier_that_names_the_session(broker, v5, clean_start):
     a = v5.raw()
-    first = a.connect("", props={m5.SESSION_EXPIRY: 60})
+    first = a.connect("", clean_start=clean_start, props={m5.SESSION_EXPIRY: 60})
     assigned = first.props.get(m5.ASSIGNED_CLIENT_ID)
     assert assigned, f"no Assigned Client Identifier in {first.props!r}"
     b = v5.raw()
@@ -93,6 +95,15 @@ def test_server_keep_alive(broker_factory, v5_of, client_keep_alive, max_keep_al
     assert connack.props.get(m5.SERVER_KEEP_ALIVE) == expected, f"CONNACK properties {connack.props!r}"
     used = client_keep_alive if expected is None else expected
     broker.wait_for_log(rf"\bconnected client={cid} peer={c.local_address} version=5\.0 keep_alive={used} ")
+
+
+@pytest.mark.willgate_only
+def test_max_keep_alive_does_not_apply_to_311_clients(broker_factory, clients_of):
+    broker = broker_factory(limits={"max_keep_alive": 30})
+    c = clients_of(broker).raw()
+    cid = unique("ka311-")
+    c.connect(cid, keepalive=60)
+    broker.wait_for_log(rf"\bconnected client={cid} peer={c.local_address} version=3\.1\.1 keep_alive=60 ")
 
 
 @pytest.mark.willgate_only
@@ -131,7 +142,7 @@ def offline_session(v5, expiry, topic):
 
 def test_session_kept_for_its_expiry_interval_then_discarded(broker, v5):
     topic = unique("sess/")
-    cid, gone_at = offline_session(v5, 2, topic)
+    cid, _ = offline_session(v5, 2, topic)
     pub = v5.connected()
     assert pub.publish(topic, b"queued", qos=1).reason == m5.SUCCESS, "the offline session still subscribes"
     back = v5.raw()
@@ -212,7 +223,6 @@ def assert_connect_refused(broker, v5, bystander, data, reasons, will_topic="wil
     connack = m5.parse_connack(got[0])
     assert connack.reason in reasons, f"CONNACK reason {connack.reason:#04x}, expected one of {[hex(r) for r in reasons]}"
     assert not connack.session_present
-    from mqtt_paho import messages_before_marker
     assert messages_before_marker(watcher, v5.paho(), will_topic) == [], "the Will of a refused CONNECT was published"
     bystander.assert_alive()
     broker.check_rejected_connection_logged(c.local_address, "protocol-error")
@@ -234,12 +244,20 @@ REFUSED = {
     "will_qos_3": (m5.connect5("wq3", **dict(W, will_qos=3)), [m5.MALFORMED_PACKET, m5.PROTOCOL_ERROR]),
     "will_topic_wildcard": (m5.connect5("wt", **dict(W, will_topic="will/+")),
                             [m5.MALFORMED_PACKET, m5.PROTOCOL_ERROR, 0x90]),
+    "will_qos_without_will_flag": (m5.raw.packet(m5.raw.CONNECT, 0, m5.raw.string("MQTT") + bytes([5, 0x02 | 0x08])
+                                                 + b"\x00\x3c\x00" + m5.raw.string("wq")), [m5.MALFORMED_PACKET]),
+    "will_retain_without_will_flag": (m5.raw.packet(m5.raw.CONNECT, 0, m5.raw.string("MQTT") + bytes([5, 0x02 | 0x20])
+                                                    + b"\x00\x3c\x00" + m5.raw.string("wr")), [m5.MALFORMED_PACKET]),
+    "will_topic_bad_utf8": (m5.connect5("wb", **dict(W, will_topic=b"will/\xff")), [m5.MALFORMED_PACKET, 0x90]),
     "property_length_past_end": (m5.connect5("pl", raw_props=b"\x50", **W), [m5.MALFORMED_PACKET]),
     "unknown_property": (m5.connect5("up", raw_props=b"\x02\x7f\x00", **W), [m5.MALFORMED_PACKET]),
 }
 
 
-@pytest.mark.parametrize("case", list(REFUSED), ids=list(REFUSED))
+MOSQUITTO_NO_CONNACK = xfail_on_mosquitto("closes on a bad MQTT 5 CONNECT without a CONNACK carrying the reason")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c, marks=MOSQUITTO_NO_CONNACK) for c in REFUSED])
 def test_bad_connect_gets_v5_connack_with_reason(broker, v5, bystander, case):
     data, reasons = REFUSED[case]
     assert_connect_refused(broker, v5, bystander, data, reasons)

@@ -229,3 +229,11 @@ TEST_CASE("v5 a session whose expiry passed is not resumed, even before the expi
     CHECK_FALSE(h.last_session_present);
     CHECK(w->publishes().size() == 1);  // the session ended, so its Will went out
 }
+
+TEST_CASE("v5 DISCONNECT with an error reason does not delete the will", "[unit][will][v5]") {
+    BrokerHarness h;
+    auto w = watcher(h);
+    auto device = h.connect("device", v5(0, make_will("will/device", "failing")));
+    device->send(codec::Disconnect{ReasonCode::ImplementationSpecificError, {}});
+    CHECK(w->publishes().size() == 1);
+}
