@@ -17,12 +17,17 @@ public:
 
     // Monotonic: never goes backwards (except a ManualClock that a test sets back).
     virtual time_point now() const = 0;
+
+    // Wall-clock time, for what must keep its meaning across a restart (a stored
+    // Will's deadline, a retained message's expiry).
+    virtual std::chrono::system_clock::time_point wall_now() const = 0;
 };
 
 // The real monotonic clock (std::chrono::steady_clock).
 class SteadyClock final : public Clock {
 public:
     time_point now() const override { return std::chrono::steady_clock::now(); }
+    std::chrono::system_clock::time_point wall_now() const override { return std::chrono::system_clock::now(); }
 };
 
 }  // namespace wg

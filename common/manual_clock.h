@@ -19,6 +19,14 @@ public:
         return time_point{duration{ticks_.load(std::memory_order_acquire)}};
     }
 
+    // Moves with now(), from a fixed wall-clock origin (2026-01-01T00:00:00Z).
+    std::chrono::system_clock::time_point wall_now() const override {
+        return kWallOrigin + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                 duration{ticks_.load(std::memory_order_acquire)});
+    }
+
+    static constexpr std::chrono::system_clock::time_point kWallOrigin{std::chrono::seconds{1'767'225'600}};
+
     // Moves the clock forward by `step` (a negative step moves it back).
     void advance(duration step) { ticks_.fetch_add(step.count(), std::memory_order_acq_rel); }
 

@@ -123,7 +123,7 @@ void Broker::shutdown() {
         if (it != connections_.end()) close(*it->second, broker::DisconnectCause::ServerShutdown, "gateway stopping");
     }
     // Sessions end with the process: Wills still waiting for their delay go out now.
-    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) publish_will(due.will);
+    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) publish_will(due.client_id, due.will);
 }
 
 BrokerStats Broker::stats() const {

@@ -31,6 +31,7 @@
 #include "local_broker/codec/codec.h"
 #include "local_broker/core/broker_settings.h"
 #include "local_broker/core/connection.h"
+#include "local_broker/core/persistence.h"
 #include "local_broker/core/retained_store.h"
 #include "local_broker/core/session.h"
 #include "local_broker/core/subscription_tree.h"
@@ -85,6 +86,16 @@ public:
     // Publishes a message into the broker as if a client had sent it.
     void publish(const MessagePtr& message);
 
+    // Durable storage for Wills and retained messages; null keeps them in memory
+    // only. Set before the first connection; must outlive the broker's use of it.
+    void set_persistence(Persistence* persistence) { persistence_ = persistence; }
+
+    // Start-up, before any connection: the retained messages, and the Wills of
+    // connections the previous run lost by stopping uncleanly. A held Will is
+    // released now (its connection is gone); a pending one keeps its deadline.
+    // Returns how many Wills were published at once.
+    std::size_t restore(StoredState state);
+
     // The bytes queued to `connection` fell below half the output limit (after
     // ClientLink::notify_when_drained()).
     void on_output_drained(Connection& connection);
@@ -109,7 +120,9 @@ private:
     void protocol_error(Connection& connection, codec::ReasonCode reason, const std::string& detail);
     void detach_session(Connection& connection);
     void destroy_session(Session& session);
-    void publish_will(codec::Will& will);
+    void publish_will(const std::string& client_id, codec::Will& will);
+    void persist_retained(const Message& message);
+    Persistence* persistence_ = nullptr;
     void publish_due_wills();
     void expire_sessions();
 

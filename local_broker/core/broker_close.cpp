@@ -60,7 +60,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
             send(connection, disconnect);
         }
         broker::DisconnectedEvent event;
-        const std::string& client_id = connection.session->client_id;
+        const std::string client_id = connection.session->client_id;  // the session may go below
         event.client_id = client_id;
         event.peer = link.peer();
         event.cause = cause;
@@ -68,7 +68,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
         bool will_released = false;
         if (connection.has_will) {
             if (cause == broker::DisconnectCause::ClientDisconnect && !connection.will_on_disconnect) {
-                wills_.discard(client_id);  // MQTT-3.14.4-3
+                if (wills_.discard(client_id) && persistence_) persistence_->will_removed(client_id);  // MQTT-3.14.4-3
             } else {
                 const std::uint32_t expiry = connection.session->expiry_interval;
                 const auto session_left = expiry == kSessionNeverExpires
@@ -82,6 +82,11 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
             const std::uint64_t published_before = counters_.wills_published;
             publish_due_wills();
             event.will_published = counters_.wills_published > published_before;
+            if (const auto due = wills_.pending_due(client_id); due && persistence_) {
+                // Delayed: stored with its wall-clock deadline, which a restart keeps.
+                persistence_->will_pending(
+                    client_id, clock_.wall_now() + std::chrono::duration_cast<WallClock::duration>(*due - clock_.now()));
+            }
         }
         log_disconnected(event);
         for (auto* observer : observers_) observer->on_disconnected(event);
@@ -121,19 +126,20 @@ void Broker::expire_sessions() {
         if (!session->connection && session->expires_at && *session->expires_at <= now) expired.push_back(session.get());
     for (Session* session : expired) {
         // A Will still waiting for its delay is due now: its session has ended.
-        if (auto will = wills_.take_pending(session->client_id)) publish_will(*will);
+        if (auto will = wills_.take_pending(session->client_id)) publish_will(session->client_id, *will);
         destroy_session(*session);
     }
 }
 
-void Broker::publish_will(codec::Will& will) {
+void Broker::publish_will(const std::string& client_id, codec::Will& will) {
     ++counters_.wills_published;
+    if (persistence_) persistence_->will_removed(client_id);  // published at most once
     route(make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain,
                        std::move(will.properties), clock_, true));
 }
 
 void Broker::publish_due_wills() {
-    for (auto& due : wills_.take_due(clock_.now())) publish_will(due.will);
+    for (auto& due : wills_.take_due(clock_.now())) publish_will(due.client_id, due.will);
 }
 
 }  // namespace wg::core

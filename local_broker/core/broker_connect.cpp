@@ -53,17 +53,19 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     }
     // A session whose expiry has passed is gone, even if the timer that
     // discards it has not run yet.
-    if (auto it = sessions_.find(client_id); it != sessions_.end() && !it->second->connection &&
-                                             it->second->expires_at && *it->second->expires_at <= clock_.now()) {
-        if (auto will = wills_.take_pending(client_id)) publish_will(*will);
-        destroy_session(*it->second);
+    auto existing = sessions_.find(client_id);
+    if (existing != sessions_.end() && !existing->second->connection && existing->second->expires_at &&
+        *existing->second->expires_at <= clock_.now()) {
+        if (auto will = wills_.take_pending(client_id)) publish_will(client_id, *will);
+        destroy_session(*existing->second);
+        existing = sessions_.end();
     }
-    if (connect.clean_session) {
-        // Clean start ends the old session, and a Will still waiting for its
-        // delay goes out with it (3.1.3.2.2).
-        if (auto will = wills_.take_pending(client_id)) publish_will(*will);
-    } else {
-        wills_.cancel_pending(client_id);  // reconnected within the Will Delay Interval
+    if (connect.clean_session || existing == sessions_.end()) {
+        // Clean start, or no session to resume: the old session has ended, and a
+        // Will still waiting for its delay goes out with it (3.1.3.2.2).
+        if (auto will = wills_.take_pending(client_id)) publish_will(client_id, *will);
+    } else if (wills_.cancel_pending(client_id) && persistence_) {
+        persistence_->will_removed(client_id);  // resumed within the Will Delay Interval
     }
 
     bool session_present = false;
@@ -98,6 +100,7 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
         event.will = broker::WillSummary{connect.will->topic, static_cast<std::uint8_t>(connect.will->qos),
                                          connect.will->retain, connect.will->payload.size()};
         const auto delay = std::chrono::seconds(connect.will->properties.will_delay_interval.value_or(0));
+        if (persistence_) persistence_->will_held(client_id, *connect.will, delay);
         wills_.hold(client_id, std::move(*connect.will), delay);
         connection.has_will = true;
     }

@@ -12,7 +12,10 @@ namespace wg::core {
 using codec::QoS;
 
 std::size_t Broker::route(const MessagePtr& message, const Session* origin) {
-    if (message->retain) retained_.set(message);
+    if (message->retain) {
+        retained_.set(message);
+        persist_retained(*message);
+    }
     // A client with several matching subscriptions gets the message once, at the
     // highest QoS among them (MQTT-3.3.5-1), with every Subscription Identifier.
     const std::uint64_t stamp = ++match_stamp_;

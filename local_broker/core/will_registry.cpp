@@ -35,6 +35,18 @@ bool WillRegistry::cancel_pending(std::string_view client_id) {
     return true;
 }
 
+void WillRegistry::schedule(const std::string& client_id, codec::Will will, time_point due) {
+    cancel_pending(client_id);
+    auto pending = pending_.emplace(due, Pending{client_id, std::move(will)});
+    pending_by_client_.insert_or_assign(client_id, pending);
+}
+
+std::optional<WillRegistry::time_point> WillRegistry::pending_due(std::string_view client_id) const {
+    auto it = pending_by_client_.find(std::string(client_id));
+    if (it == pending_by_client_.end()) return std::nullopt;
+    return it->second->first;
+}
+
 std::optional<codec::Will> WillRegistry::take_pending(std::string_view client_id) {
     auto it = pending_by_client_.find(std::string(client_id));
     if (it == pending_by_client_.end()) return std::nullopt;

@@ -50,6 +50,12 @@ public:
     // pending Will, to be published now.
     std::optional<codec::Will> take_pending(std::string_view client_id);
 
+    // Schedules a pending Will directly (one restored from the store at start-up).
+    void schedule(const std::string& client_id, codec::Will will, time_point due);
+
+    // When the pending Will of `client_id` is due, if there is one.
+    std::optional<time_point> pending_due(std::string_view client_id) const;
+
     // Removes and returns every pending Will due at `now`, earliest first.
     std::vector<DueWill> take_due(time_point now);
 

@@ -1,0 +1,120 @@
+// What the broker writes to durable storage, and how it restores Wills and
+// retained messages at start-up.
+#include "tests/unit/core/broker_harness.h"
+
+using namespace wg;
+using namespace wg::test;
+using namespace std::chrono_literals;
+using codec::QoS;
+
+namespace {
+
+class RecordingPersistence final : public core::Persistence {
+public:
+    void will_held(const std::string& client_id, const codec::Will& will, std::chrono::seconds delay) override {
+        ops.push_back("held " + client_id + " " + will.topic + " " + std::to_string(delay.count()));
+    }
+    void will_pending(const std::string& client_id, core::WallClock::time_point due) override {
+        ops.push_back("pending " + client_id);
+        last_due = due;
+    }
+    void will_removed(const std::string& client_id) override { ops.push_back("removed " + client_id); }
+    void retained_set(const core::StoredRetained& retained) override {
+        ops.push_back("retained " + retained.topic + " " + retained.payload);
+    }
+    void retained_cleared(const std::string& topic) override { ops.push_back("cleared " + topic); }
+
+    std::vector<std::string> ops;
+    core::WallClock::time_point last_due{};
+};
+
+ConnectOptions with_will(codec::Will will, std::uint32_t delay = 0) {
+    ConnectOptions options;
+    options.version = codec::ProtocolVersion::Mqtt5;
+    options.will = std::move(will);
+    options.properties.session_expiry_interval = 600;
+    if (delay != 0) options.will->properties.will_delay_interval = delay;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("wills are stored while held and removed once published or discarded", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto clean = h.connect("clean", with_will(make_will("will/clean", "x")));
+    clean->send(codec::Disconnect{});
+    auto lost = h.connect("lost", with_will(make_will("will/lost", "x")));
+    lost->drop();
+    CHECK(store.ops == std::vector<std::string>{"held clean will/clean 0", "removed clean", "held lost will/lost 0",
+                                                "removed lost"});
+}
+
+TEST_CASE("a delayed will is stored with its wall-clock deadline", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto device = h.connect("dev", with_will(make_will("will/dev", "x"), 30));
+    h.clock.advance(5s);
+    device->drop();
+    REQUIRE(store.ops.back() == "pending dev");
+    CHECK(store.last_due == h.clock.wall_now() + 30s);
+    SECTION("reconnecting within the delay removes it") {
+        ConnectOptions again = with_will(make_will("will/dev", "y"), 30);
+        again.clean_session = false;
+        auto back = h.connect("dev", again);
+        CHECK(std::count(store.ops.begin(), store.ops.end(), "removed dev") == 1);
+    }
+}
+
+TEST_CASE("retained messages are stored and cleared", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto publisher = h.connect("pub");
+    publisher->send(codec::Publish{"r/1", "on", QoS::AtLeastOnce, true, false, 1, {}});
+    publisher->send(codec::Publish{"r/1", "", QoS::AtMostOnce, true, false, 0, {}});
+    publisher->send(codec::Publish{"r/2", "live", QoS::AtMostOnce, false, false, 0, {}});
+    CHECK(store.ops == std::vector<std::string>{"retained r/1 on", "cleared r/1"});
+}
+
+TEST_CASE("restore publishes the wills of connections lost with the previous run", "[unit][persistence]") {
+    BrokerHarness h;
+    core::StoredState state;
+    state.wills.push_back({"held", make_will("status/held", "offline", QoS::AtLeastOnce, true), 0s, std::nullopt});
+    state.wills.push_back({"delayed", make_will("status/delayed", "offline", QoS::AtLeastOnce, true), 20s, std::nullopt});
+    state.wills.push_back(
+        {"pending", make_will("status/pending", "offline", QoS::AtLeastOnce, true), 60s, h.clock.wall_now() + 10s});
+    CHECK(h.broker.restore(std::move(state)) == 1);
+    auto late = h.connect("late");
+    late->send(codec::Subscribe{1, {{"status/+", QoS::AtLeastOnce}}, {}});
+    CHECK(late->publishes().size() == 1);  // the retained Will of "held"
+    h.clock.advance(10s);
+    h.broker.tick();
+    CHECK(late->publishes().at(0).payload == "offline");  // "pending" kept its deadline
+    h.clock.advance(10s);
+    h.broker.tick();
+    CHECK(late->publishes().size() == 1);  // "delayed" was held: released at restart, 20 s delay
+    CHECK(h.broker.stats().wills_published == 3);
+}
+
+TEST_CASE("restore brings back retained messages and drops expired ones", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    core::StoredState state;
+    state.retained.push_back({"r/kept", "v", QoS::AtLeastOnce, {}, std::nullopt});
+    state.retained.push_back({"r/expiring", "w", QoS::AtMostOnce, {}, h.clock.wall_now() + 30s});
+    state.retained.push_back({"r/expired", "x", QoS::AtMostOnce, {}, h.clock.wall_now() - 1s});
+    h.broker.restore(std::move(state));
+    CHECK(store.ops == std::vector<std::string>{"cleared r/expired"});
+    CHECK(h.broker.stats().retained_messages == 2);
+    auto late = h.connect("late");
+    late->send(codec::Subscribe{1, {{"r/#", QoS::AtLeastOnce}}, {}});
+    CHECK(late->publishes().size() == 2);
+    h.clock.advance(31s);
+    auto later = h.connect("later");
+    later->send(codec::Subscribe{1, {{"r/#", QoS::AtLeastOnce}}, {}});
+    CHECK(later->publishes().size() == 1);
+}
