@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include <csignal>
+#include <filesystem>
 
 #include <asio.hpp>
 
@@ -11,6 +12,7 @@
 #include "local_broker/core/broker.h"
 #include "local_broker/net/broker_server.h"
 #include "local_broker/net/endpoint_name.h"
+#include "local_broker/store/broker_store.h"
 
 namespace wg::gateway {
 namespace {
@@ -39,10 +41,21 @@ net::NetSettings net_settings(const config::Limits& limits) {
 
 int run(const config::Config& config) {
     DataDirectory data_directory(config.storage.data_dir);
+    // Wills of live connections and retained messages; what the previous run
+    // left behind is published or restored before the first client connects.
+    store::BrokerStore store(std::filesystem::path(data_directory.path()) / "willgate.db");
+    core::StoredState stored = store.load();
 
     asio::io_context io(1);
     SteadyClock clock;
     core::Broker broker(broker_settings(config.limits), clock);
+    broker.set_persistence(&store);
+    // Commits are reported on the writer thread; the broker hears of them on its loop.
+    store.set_commit_listener([&io, &broker](std::uint64_t sequence) {
+        asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
+    });
+    broker.restore(std::move(stored));
+    store.start();
     net::BrokerServer server(io, broker, net_settings(config.limits));
     for (const auto& listener : config.listeners) {
         const auto endpoint = server.listen(listener.bind, listener.port);
@@ -59,6 +72,8 @@ int run(const config::Config& config) {
     server.start();
     log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());
     io.run();
+    store.stop();                  // commits what the shutdown queued (the Wills it published)
+    store.set_commit_listener({});  // nothing may post to the loop once it is gone
     log::info("stopped");
     return kExitOk;
 }

@@ -118,6 +118,17 @@ void Broker::shutdown() {
     std::vector<std::uint64_t> ids;
     ids.reserve(connections_.size());
     for (const auto& entry : connections_) ids.push_back(entry.first);
+    // None of these connections sent DISCONNECT, so their Wills go out; first,
+    // while every subscriber is still connected to receive them. Sessions end
+    // with the process, so no Will waits for its delay.
+    for (std::uint64_t id : ids) {
+        Connection& connection = *connections_.at(id);
+        if (!connection.connected || !connection.has_will) continue;
+        wills_.release(connection.session->client_id, clock_.now(), std::chrono::seconds(0));
+        connection.has_will = false;
+        connection.will_published = true;
+    }
+    publish_due_wills();
     for (std::uint64_t id : ids) {
         auto it = connections_.find(id);
         if (it != connections_.end()) close(*it->second, broker::DisconnectCause::ServerShutdown, "gateway stopping");

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -96,6 +97,9 @@ public:
     // Returns how many Wills were published at once.
     std::size_t restore(StoredState state);
 
+    // Every operation up to `sequence` is committed: output held for them goes out.
+    void on_persisted(std::uint64_t sequence);
+
     // The bytes queued to `connection` fell below half the output limit (after
     // ClientLink::notify_when_drained()).
     void on_output_drained(Connection& connection);
@@ -123,6 +127,12 @@ private:
     void publish_will(const std::string& client_id, codec::Will& will);
     void persist_retained(const Message& message);
     Persistence* persistence_ = nullptr;
+    void hold_until_persisted(Connection& connection);
+    struct HeldOutput {
+        std::uint64_t sequence;
+        std::uint64_t connection_id;
+    };
+    std::deque<HeldOutput> held_output_;  // in sequence order
     void publish_due_wills();
     void expire_sessions();
 

@@ -66,6 +66,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
         event.cause = cause;
         event.reason = detail;
         bool will_released = false;
+        event.will_published = connection.will_published;
         if (connection.has_will) {
             if (cause == broker::DisconnectCause::ClientDisconnect && !connection.will_on_disconnect) {
                 if (wills_.discard(client_id) && persistence_) persistence_->will_removed(client_id);  // MQTT-3.14.4-3

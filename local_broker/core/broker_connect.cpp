@@ -106,6 +106,8 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     }
 
     send(connection, make_connack(connection, session_present, id_assigned, server_keep_alive));
+    // "Accepted" means stored: the CONNACK waits for the Will's commit.
+    if (connection.has_will && persistence_) hold_until_persisted(connection);
     log_connected(event);
     for (auto* observer : observers_) observer->on_connected(event);
     resume_session(session);
@@ -180,7 +182,8 @@ std::string Broker::assign_client_id() {
             const auto word = random();
             for (int shift = 0; shift < 32; shift += 8) id.push_back(kHex[(word >> shift) & 0xF]);
         }
-        id += "-" + std::to_string(next_assigned_id_++);
+        id.push_back('-');
+        id.append(std::to_string(next_assigned_id_++));
         if (!sessions_.count(id)) return id;
     }
 }

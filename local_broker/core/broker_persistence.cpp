@@ -26,6 +26,19 @@ void Broker::persist_retained(const Message& message) {
     persistence_->retained_set(stored);
 }
 
+void Broker::hold_until_persisted(Connection& connection) {
+    connection.link.hold_output();
+    held_output_.push_back(HeldOutput{persistence_->last_sequence(), connection.id});
+}
+
+void Broker::on_persisted(std::uint64_t sequence) {
+    while (!held_output_.empty() && held_output_.front().sequence <= sequence) {
+        if (auto it = connections_.find(held_output_.front().connection_id); it != connections_.end())
+            it->second->link.release_output();
+        held_output_.pop_front();
+    }
+}
+
 std::size_t Broker::restore(StoredState state) {
     const auto now = clock_.now();
     const auto wall_now = clock_.wall_now();

@@ -77,6 +77,9 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
             send(connection, codec::Pubrec{packet_id, ack, {}});
             break;
     }
+    // Acknowledged means stored: a retained message is committed before its
+    // PUBACK/PUBREC goes out.
+    if (message->retain && qos != QoS::AtMostOnce && persistence_) hold_until_persisted(connection);
 }
 
 void Broker::handle_puback(Connection& connection, std::uint16_t packet_id) {

@@ -39,6 +39,11 @@ public:
     // Asks for one Broker::on_output_drained() call once the bytes queued to this
     // client have fallen below half of the output limit.
     virtual void notify_when_drained() = 0;
+
+    // Durability: while held, queued bytes are kept back (a CONNACK must not go
+    // out before the Will it accepts is committed). close() sends them anyway.
+    virtual void hold_output() = 0;
+    virtual void release_output() = 0;
 };
 
 }  // namespace wg::core

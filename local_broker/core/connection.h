@@ -33,6 +33,7 @@ struct Connection {
     bool connected = false;  // CONNECT accepted
     bool has_will = false;
     bool will_on_disconnect = false;  // DISCONNECT 0x04: publish the Will anyway
+    bool will_published = false;      // already published (graceful stop publishes before closing)
     bool reading_paused = false;      // flow control: a subscriber it feeds is congested
     Session* session = nullptr;  // set once CONNECT is accepted; its client_id is this connection's
 

@@ -9,6 +9,7 @@
 // implementation; the broker goes on.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,11 @@ public:
     // The retained message of a topic was set, or cleared.
     virtual void retained_set(const StoredRetained& retained) = 0;
     virtual void retained_cleared(const std::string& topic) = 0;
+
+    // Operations are numbered 1, 2, ... in call order: the number of the last
+    // one queued. The implementation reports commits through Broker::on_persisted()
+    // (posted to the event loop) with the highest number committed.
+    virtual std::uint64_t last_sequence() const = 0;
 };
 
 }  // namespace wg::core

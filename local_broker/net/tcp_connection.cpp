@@ -139,7 +139,7 @@ std::size_t TcpConnection::pending_output() const {
 
 // Replies produced while handling one batch of input go out in one write.
 void TcpConnection::schedule_flush() {
-    if (flush_scheduled_ || write_in_progress_) return;
+    if (flush_scheduled_ || write_in_progress_ || (output_held_ && !closing_)) return;
     flush_scheduled_ = true;
     asio::post(socket_.get_executor(), [self = shared_from_this()] {
         self->flush_scheduled_ = false;
@@ -147,8 +147,13 @@ void TcpConnection::schedule_flush() {
     });
 }
 
+void TcpConnection::release_output() {
+    output_held_ = false;
+    schedule_flush();
+}
+
 void TcpConnection::start_write() {
-    if (write_in_progress_ || socket_closed_) return;
+    if (write_in_progress_ || socket_closed_ || (output_held_ && !closing_)) return;
     if (output_.empty()) {
         if (closing_) close_socket();
         return;

@@ -53,6 +53,8 @@ public:
     void pause_reading() override { paused_by_broker_ = true; }
     void resume_reading() override;
     void notify_when_drained() override { drain_watch_ = true; }
+    void hold_output() override { output_held_ = true; }
+    void release_output() override;
 
 private:
     void wait_readable();
@@ -81,6 +83,7 @@ private:
     bool read_paused_ = false;       // not waiting for input (one of the two reasons below)
     bool paused_by_broker_ = false;  // flow control: a subscriber of ours is congested
     bool drain_watch_ = false;       // the broker wants on_output_drained()
+    bool output_held_ = false;       // queued bytes wait for a commit (hold_output())
     bool closing_ = false;
     bool socket_closed_ = false;
     std::unique_ptr<Timer> linger_timer_;

@@ -32,6 +32,9 @@ public:
     void pause_reading() override { paused_ = true; }
     void resume_reading() override { paused_ = false; }
     void notify_when_drained() override { drain_watch_ = true; }
+    void hold_output() override { held_ = true; }
+    void release_output() override { held_ = false; }
+    bool output_held() const { return held_; }
 
     bool paused() const { return paused_; }
     bool drain_watch() const { return drain_watch_; }
@@ -63,6 +66,7 @@ private:
     bool closed_ = false;
     bool paused_ = false;
     bool drain_watch_ = false;
+    bool held_ = false;
 };
 
 class RecordingObserver final : public broker::ConnectionObserver {

@@ -23,6 +23,7 @@ public:
         ops.push_back("retained " + retained.topic + " " + retained.payload);
     }
     void retained_cleared(const std::string& topic) override { ops.push_back("cleared " + topic); }
+    std::uint64_t last_sequence() const override { return ops.size(); }
 
     std::vector<std::string> ops;
     core::WallClock::time_point last_due{};
@@ -49,6 +50,20 @@ TEST_CASE("wills are stored while held and removed once published or discarded",
     lost->drop();
     CHECK(store.ops == std::vector<std::string>{"held clean will/clean 0", "removed clean", "held lost will/lost 0",
                                                 "removed lost"});
+}
+
+TEST_CASE("the CONNACK of a connection with a will waits for the will's commit", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto plain = h.connect("plain");
+    CHECK_FALSE(plain->link().output_held());
+    auto device = h.connect("dev", with_will(make_will("will/dev", "x")));
+    CHECK(device->link().output_held());
+    h.broker.on_persisted(store.last_sequence() - 1);
+    CHECK(device->link().output_held());
+    h.broker.on_persisted(store.last_sequence());
+    CHECK_FALSE(device->link().output_held());
 }
 
 TEST_CASE("a delayed will is stored with its wall-clock deadline", "[unit][persistence]") {
@@ -117,4 +132,29 @@ TEST_CASE("restore brings back retained messages and drops expired ones", "[unit
     auto later = h.connect("later");
     later->send(codec::Subscribe{1, {{"r/#", QoS::AtLeastOnce}}, {}});
     CHECK(later->publishes().size() == 1);
+}
+
+TEST_CASE("the PUBACK of a retained QoS 1 message waits for its commit", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto publisher = h.connect("pub");
+    publisher->send(codec::Publish{"live", "x", QoS::AtLeastOnce, false, false, 1, {}});
+    CHECK_FALSE(publisher->link().output_held());
+    publisher->send(codec::Publish{"kept", "x", QoS::AtLeastOnce, true, false, 2, {}});
+    CHECK(publisher->link().output_held());
+    h.broker.on_persisted(store.last_sequence());
+    CHECK_FALSE(publisher->link().output_held());
+}
+
+TEST_CASE("a graceful stop publishes every will while the subscribers are still connected", "[unit][will]") {
+    BrokerHarness h;
+    auto devices = std::vector<std::unique_ptr<TestClient>>{};
+    for (int i = 0; i < 5; ++i) devices.push_back(h.connect("d" + std::to_string(i), with_will(make_will("will/" + std::to_string(i), "x"))));
+    auto watcher = h.connect("watcher");  // connected last: closed after the devices in any order
+    h.subscribe(*watcher, "will/#", QoS::AtMostOnce);
+    h.broker.shutdown();
+    CHECK(watcher->publishes().size() == 5);
+    for (const auto& event : h.events.disconnected)
+        if (event.client_id != "watcher") CHECK(event.will_published);
 }

@@ -1,0 +1,199 @@
+#include "local_broker/store/broker_store.h"
+
+#include <algorithm>
+#include <exception>
+#include <iterator>
+#include <stdexcept>
+#include <utility>
+
+#include "common/log.h"
+#include "local_broker/store/schema.h"
+
+namespace wg::store {
+
+BrokerStore::BrokerStore(const std::filesystem::path& path, const BrokerStoreOptions& options)
+    : options_{options}, database_{Database::open(path, broker_schema(), options.database)}, tables_{database_} {}
+
+BrokerStore::~BrokerStore() { stop(); }
+
+core::StoredState BrokerStore::load() {
+    {
+        std::lock_guard lock{mutex_};
+        if (running_) throw std::logic_error{"BrokerStore::load() called after start()"};
+    }
+    return tables_.load();
+}
+
+void BrokerStore::set_commit_listener(CommitListener listener) {
+    std::lock_guard lock{mutex_};
+    if (running_) throw std::logic_error{"BrokerStore::set_commit_listener() called after start()"};
+    commit_listener_ = std::move(listener);
+}
+
+void BrokerStore::start() {
+    std::lock_guard lock{mutex_};
+    if (running_ || writer_.joinable()) return;
+    running_ = true;
+    stopping_ = false;
+    writer_ = std::thread{[this] { run(); }};
+}
+
+bool BrokerStore::flush() {
+    std::unique_lock lock{mutex_};
+    const std::uint64_t target = queued_total_.load(std::memory_order_relaxed);
+    if (committed_through_ >= target) return true;
+    if (!running_) {
+        commit_queued(lock);
+        return committed_through_ >= target;
+    }
+    // Wait for an attempt that starts after this call (it takes every queued
+    // operation), or for the current one if it commits ours.
+    const std::uint64_t started = attempts_started_;
+    flush_requested_ = true;
+    wake_.notify_one();
+    attempted_.wait(lock, [&] { return committed_through_ >= target || attempts_finished_ > started || !running_; });
+    return committed_through_ >= target;
+}
+
+void BrokerStore::stop() {
+    {
+        std::unique_lock lock{mutex_};
+        if (!running_ && !writer_.joinable()) {
+            if (!queue_.empty()) commit_queued(lock);  // never started
+        } else {
+            stopping_ = true;
+        }
+    }
+    wake_.notify_one();
+    if (writer_.joinable()) writer_.join();
+
+    std::lock_guard lock{mutex_};
+    stopping_ = false;
+    if (!queue_.empty())
+        log::error(path() + ": " + std::to_string(queue_.size()) +
+                   " operations were not stored when the store stopped (see the errors above)");
+}
+
+std::size_t BrokerStore::queued_operations() const {
+    std::lock_guard lock{mutex_};
+    return queue_.size();
+}
+
+void BrokerStore::will_held(const std::string& client_id, const codec::Will& will, std::chrono::seconds delay) {
+    enqueue(WillHeld{client_id, will, delay});
+}
+
+void BrokerStore::will_pending(const std::string& client_id, core::WallClock::time_point due) {
+    enqueue(WillPending{client_id, due});
+}
+
+void BrokerStore::will_removed(const std::string& client_id) { enqueue(WillRemoved{client_id}); }
+
+void BrokerStore::retained_set(const core::StoredRetained& retained) { enqueue(RetainedSet{retained}); }
+
+void BrokerStore::retained_cleared(const std::string& topic) { enqueue(RetainedCleared{topic}); }
+
+void BrokerStore::enqueue(StoreOperation operation) {
+    bool first = false;
+    {
+        std::lock_guard lock{mutex_};
+        first = queue_.empty();
+        queue_.push_back(std::move(operation));
+        queued_total_.fetch_add(1, std::memory_order_relaxed);
+    }
+    // The writer waits for new work only when the queue is empty; while it
+    // gathers a batch, further operations need no wake-up.
+    if (first) wake_.notify_one();
+}
+
+void BrokerStore::run() {
+    std::unique_lock lock{mutex_};
+    for (;;) {
+        wake_.wait(lock, [&] { return stopping_ || flush_requested_ || !queue_.empty(); });
+        if (queue_.empty()) {
+            if (stopping_) break;
+            flush_requested_ = false;  // the batch in flight when flush() came has committed
+            continue;
+        }
+        if (!stopping_ && !flush_requested_) {
+            auto until = std::chrono::steady_clock::now() + options_.commit_interval;
+            if (!healthy()) until = std::max(until, retry_at_);
+            wake_.wait_until(lock, until, [&] { return stopping_ || flush_requested_; });
+        }
+        if (!commit_queued(lock) && stopping_) break;  // stop(): one attempt, then report
+    }
+    running_ = false;
+    attempted_.notify_all();
+}
+
+bool BrokerStore::commit_queued(std::unique_lock<std::mutex>& lock) {
+    std::vector<StoreOperation> batch;
+    batch.swap(queue_);
+    const std::uint64_t through = queued_total_.load(std::memory_order_relaxed);
+    flush_requested_ = false;
+    ++attempts_started_;
+
+    lock.unlock();
+    const bool committed = write(batch);
+    if (committed && !batch.empty()) notify_committed(through);
+    lock.lock();
+
+    ++attempts_finished_;
+    if (committed) {
+        committed_through_ = through;
+        if (queue_.empty()) {  // keep the capacity for the next batch
+            batch.clear();
+            queue_.swap(batch);
+        }
+    } else {
+        // Back to the front, ahead of what came meanwhile: call order is kept.
+        batch.insert(batch.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_ = std::move(batch);
+        retry_at_ = std::chrono::steady_clock::now() + options_.retry_interval;
+    }
+    attempted_.notify_all();
+    return committed;
+}
+
+bool BrokerStore::write(const std::vector<StoreOperation>& batch) {
+    if (batch.empty()) return true;
+    try {
+        Transaction transaction{database_};
+        for (const auto& operation : batch) tables_.apply(operation);
+        transaction.commit();
+    } catch (const StoreError& error) {
+        report_failure(error.code(), error.what(), batch.size());
+        return false;
+    } catch (const std::exception& error) {
+        report_failure(-1, path() + ": cannot commit: " + error.what(), batch.size());
+        return false;
+    }
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    operations_committed_.fetch_add(batch.size(), std::memory_order_relaxed);
+    if (!healthy()) {
+        log::info(path() + ": commits succeed again (" + std::to_string(failed_commits()) +
+                  " failed attempts so far)");
+        healthy_.store(true, std::memory_order_relaxed);
+    }
+    logged_failure_.reset();
+    return true;
+}
+
+void BrokerStore::notify_committed(std::uint64_t through) {
+    if (!commit_listener_) return;
+    try {
+        commit_listener_(through);
+    } catch (const std::exception& error) {
+        log::error(path() + ": the commit listener failed: " + error.what());
+    }
+}
+
+void BrokerStore::report_failure(int kind, const std::string& message, std::size_t operations) {
+    failed_commits_.fetch_add(1, std::memory_order_relaxed);
+    healthy_.store(false, std::memory_order_relaxed);
+    if (logged_failure_ == kind) return;
+    logged_failure_ = kind;
+    log::error(message + "; " + std::to_string(operations) + " operations kept for the next attempt");
+}
+
+}  // namespace wg::store

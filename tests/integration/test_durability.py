@@ -1,0 +1,171 @@
+"""Durable state: Wills of live connections survive a crash of the gateway
+(MQTT-WILLS.md, "the broker's own failure"), and retained messages survive
+restarts. The first gateway of each test is stopped on purpose (kill -9), so
+these tests run it through Broker directly; the restarted one comes from
+broker_factory, whose teardown insists on a clean exit."""
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+import mqtt5 as m5
+import mqtt_raw as raw
+from mqtt_paho import unique
+from willgate_harness import Broker, willgate_argv, willgate_binary
+
+pytestmark = pytest.mark.willgate_only
+
+
+def start_first(tmp_path, data_dir):
+    broker = Broker(willgate_argv(willgate_binary(), data_dir, None, "127.0.0.1", ()), tmp_path, "willgate")
+    return broker.start()
+
+
+def kill_hard(broker):
+    broker.stop(sig=signal.SIGKILL)
+    assert broker.returncode == -signal.SIGKILL
+
+
+def collect_retained(client, filter_, expected, timeout=15.0):
+    """Subscribe and read retained messages until `expected` distinct topics arrived."""
+    client.subscribe([(filter_, 1)])
+    got = {}
+    while len(got) < expected:
+        p = client.expect_publish(timeout)
+        assert p.retain, f"{p.topic} arrived without the retain flag"
+        assert p.topic not in got, f"{p.topic} arrived twice"
+        got[p.topic] = p.payload
+        if p.qos == 1:
+            client.send(raw.puback(p.pid))
+    return got
+
+
+def test_200_wills_of_live_connections_are_published_once_after_kill_9(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = start_first(tmp_path, data_dir)
+    devices = []
+    prefix = unique("crash-")
+    try:
+        for i in range(200):
+            c = raw.RawClient(first.host, first.port)
+            devices.append(c)
+            # QoS 0, 1 and 2 in turn; every other one retained.
+            c.connect(f"{prefix}-{i}", will_topic=f"wills/{prefix}/{i}", will_payload=f"lost {i}".encode(),
+                      will_qos=i % 3, will_retain=i % 2 == 0)
+        first.wait_for_log(rf"connected client={prefix}-199 ")
+        kill_hard(first)
+    finally:
+        for c in devices:
+            c.close()
+        first.stop(sig=signal.SIGKILL)
+
+    second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    second.wait_for_log(r"restored \d+ retained messages and 200 Wills \(200 published now\)")
+    for i in range(0, 200, 37):
+        second.wait_for_log(rf"restored will client={prefix}-{i} topic=wills/{prefix}/{i} cause=gateway-restart")
+    watcher = clients_of(second).raw()
+    watcher.connect(unique("watcher-"))
+    got = collect_retained(watcher, f"wills/{prefix}/#", expected=100)
+    assert got == {f"wills/{prefix}/{i}": f"lost {i}".encode() for i in range(0, 200, 2)}
+
+    # Published exactly once: a second restart has nothing left to publish.
+    second.stop()
+    second.assert_clean_exit()
+    third = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    assert third.count_log(r"restored will client=") == 0
+    assert third.count_log(r"restored \d+ retained messages and \d+ Wills") in (0, 1)
+    if third.count_log(r"restored \d+ retained messages and \d+ Wills"):
+        third.wait_for_log(r"restored 100 retained messages and 0 Wills")
+
+
+def test_will_of_live_v5_connection_survives_gateway_crash(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = start_first(tmp_path, data_dir)
+    cid = unique("dev5-")
+    topic, payload = f"will/{cid}", b"gateway-lost-me"
+    device = None
+    try:
+        device = m5.Raw5(raw.RawClient(first.host, first.port))
+        device.connect(cid, will_topic=topic, will_payload=payload, will_qos=1, will_retain=True,
+                       will_props={m5.CONTENT_TYPE: "text/plain"})
+        first.wait_for_log(rf"connected client={cid} ")
+        kill_hard(first)
+    finally:
+        if device is not None:
+            device.close()
+        first.stop(sig=signal.SIGKILL)
+    second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    v5 = m5.V5Clients(clients_of(second))
+    sub = v5.connected()
+    sub.subscribe([(topic, 1)])
+    p = sub.receive(timeout=5)
+    assert (p.topic, p.payload, p.retain) == (topic, payload, True)
+    assert p.props.get(m5.CONTENT_TYPE) == "text/plain"
+
+
+def test_graceful_stop_publishes_wills_and_leaves_none_behind(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    clients = clients_of(first)
+    watcher = clients.raw()
+    watcher.connect(unique("watcher-"))
+    prefix = unique("stop-")
+    watcher.subscribe([(f"wills/{prefix}/#", 1)])
+    for i in range(20):
+        clients.raw().connect(f"{prefix}-{i}", will_topic=f"wills/{prefix}/{i}", will_payload=b"bye", will_qos=1)
+    first.send_signal(signal.SIGTERM)
+    topics = set()
+    while len(topics) < 20:
+        p = watcher.expect_publish(10)
+        topics.add(p.topic)
+    assert first.wait_exit(10) == 0
+    second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    assert second.count_log(r"restored will client=") == 0
+
+
+@pytest.mark.parametrize("stop", ["graceful", "kill-9"])
+def test_retained_messages_survive_a_restart(tmp_path, broker_factory, clients_of, stop):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = start_first(tmp_path, data_dir)
+    prefix = unique("keep-")
+    try:
+        publisher = raw.RawClient(first.host, first.port)
+        publisher.connect(unique("pub-"))
+        for i in range(50):
+            publisher.send(raw.publish_packet(f"r/{prefix}/{i}", f"value {i}".encode(), qos=1, retain=True, pid=i + 1))
+            publisher.expect(raw.PUBACK)
+        publisher.send(raw.publish_packet(f"r/{prefix}/0", b"", qos=1, retain=True, pid=100))  # cleared
+        publisher.expect(raw.PUBACK)
+        publisher.close()
+        if stop == "graceful":
+            first.stop()
+            first.assert_clean_exit()
+        else:
+            # Killed right after the last PUBACK: acknowledged means stored.
+            kill_hard(first)
+    finally:
+        first.stop(sig=signal.SIGKILL)
+    second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    watcher = clients_of(second).raw()
+    watcher.connect(unique("watcher-"))
+    got = collect_retained(watcher, f"r/{prefix}/#", expected=49)
+    assert got == {f"r/{prefix}/{i}": f"value {i}".encode() for i in range(1, 50)}
+
+
+def test_corrupt_database_stops_start_up_naming_the_path(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = data_dir / "willgate.db"
+    garbage = os.urandom(8192)
+    db.write_bytes(garbage)
+    result = subprocess.run(willgate_argv(willgate_binary(), data_dir, None, "127.0.0.1", ()),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert str(db) in result.stderr and "not a database" in result.stderr, result.stderr
+    assert db.read_bytes() == garbage, "start-up changed the file it could not read"
