@@ -184,6 +184,14 @@ private:
     int next_port_ = 40000;
 };
 
+// The last DISCONNECT the broker sent to `client` (reads everything it sent).
+inline std::optional<codec::Disconnect> last_disconnect(TestClient& client) {
+    std::optional<codec::Disconnect> found;
+    for (auto& packet : client.received())
+        if (auto* disconnect = std::get_if<codec::Disconnect>(&packet)) found = *disconnect;
+    return found;
+}
+
 inline codec::Will make_will(std::string topic, std::string payload, codec::QoS qos = codec::QoS::AtMostOnce,
                              bool retain = false) {
     return codec::Will{std::move(topic), std::move(payload), qos, retain};

@@ -30,13 +30,6 @@ void subscribe(TestClient& client, codec::TopicSubscription subscription, std::u
     client.send(subscribe);
 }
 
-std::optional<codec::Disconnect> last_disconnect(TestClient& client) {
-    std::optional<codec::Disconnect> found;
-    for (auto& packet : client.received())
-        if (auto* disconnect = std::get_if<codec::Disconnect>(&packet)) found = *disconnect;
-    return found;
-}
-
 }  // namespace
 
 TEST_CASE("v5 CONNACK announces the broker's capabilities", "[unit][v5]") {

@@ -30,13 +30,6 @@ std::unique_ptr<TestClient> watcher(BrokerHarness& h) {
     return client;
 }
 
-std::optional<codec::Disconnect> last_disconnect(TestClient& client) {
-    std::optional<codec::Disconnect> found;
-    for (auto& packet : client.received())
-        if (auto* disconnect = std::get_if<codec::Disconnect>(&packet)) found = *disconnect;
-    return found;
-}
-
 }  // namespace
 
 TEST_CASE("v5 will is published after the will delay interval", "[unit][will][v5]") {
