@@ -81,6 +81,11 @@ std::optional<std::string> check_log_level(std::string_view level) {
            "\" (expected error, warning, info or debug)";
 }
 
+std::optional<std::string> check_durability(std::string_view durability) {
+    if (durability == "process-crash" || durability == "power-loss") return std::nullopt;
+    return "unknown durability \"" + std::string{durability} + "\" (expected process-crash or power-loss)";
+}
+
 std::optional<std::string> check_data_dir(std::string_view data_dir) {
     if (data_dir.empty()) {
         return "must not be empty";

@@ -43,7 +43,11 @@ int run(const config::Config& config) {
     DataDirectory data_directory(config.storage.data_dir);
     // Wills of live connections and retained messages; what the previous run
     // left behind is published or restored before the first client connects.
-    store::BrokerStore store(std::filesystem::path(data_directory.path()) / "willgate.db");
+    store::BrokerStoreOptions store_options;
+    store_options.database.durability = config.storage.durability == "power-loss"
+                                            ? store::Durability::PowerLossSafe
+                                            : store::Durability::ProcessCrashSafe;
+    store::BrokerStore store(std::filesystem::path(data_directory.path()) / "willgate.db", store_options);
     core::StoredState stored = store.load();
 
     asio::io_context io(1);

@@ -18,8 +18,12 @@ from willgate_harness import Broker, willgate_argv, willgate_binary
 pytestmark = pytest.mark.willgate_only
 
 
-def start_first(tmp_path, data_dir):
-    broker = Broker(willgate_argv(willgate_binary(), data_dir, None, "127.0.0.1", ()), tmp_path, "willgate")
+def start_first(tmp_path, data_dir, durability=None):
+    config = None
+    if durability:
+        config = tmp_path / "first.toml"
+        config.write_text(f'[storage]\ndata_dir = "{data_dir}"\ndurability = "{durability}"\n')
+    broker = Broker(willgate_argv(willgate_binary(), data_dir, config, "127.0.0.1", ()), tmp_path, "willgate")
     return broker.start()
 
 
@@ -128,11 +132,11 @@ def test_graceful_stop_publishes_wills_and_leaves_none_behind(tmp_path, broker_f
     assert second.count_log(r"restored will client=") == 0
 
 
-@pytest.mark.parametrize("stop", ["graceful", "kill-9"])
-def test_retained_messages_survive_a_restart(tmp_path, broker_factory, clients_of, stop):
+@pytest.mark.parametrize("stop,durability", [("graceful", None), ("kill-9", None), ("kill-9", "power-loss")])
+def test_retained_messages_survive_a_restart(tmp_path, broker_factory, clients_of, stop, durability):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    first = start_first(tmp_path, data_dir)
+    first = start_first(tmp_path, data_dir, durability)
     prefix = unique("keep-")
     try:
         publisher = raw.RawClient(first.host, first.port)

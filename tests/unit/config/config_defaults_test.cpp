@@ -29,6 +29,7 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.limits.max_keep_alive == expected.limits.max_keep_alive);
     CHECK(actual.log.level == expected.log.level);
     CHECK(actual.storage.data_dir == expected.storage.data_dir);
+    CHECK(actual.storage.durability == expected.storage.durability);
 }
 
 }  // namespace
@@ -48,6 +49,7 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.limits.max_keep_alive == 0);
     CHECK(config.log.level == "info");
     CHECK(config.storage.data_dir == "/var/lib/willgate");
+    CHECK(config.storage.durability == "process-crash");
     CHECK(config.source.empty());
     CHECK_NOTHROW(wg::config::validate(config));
 }
@@ -72,6 +74,7 @@ level = "debug"
 
 [storage]
 data_dir = "/srv/willgate"
+durability = "power-loss"
 
 [limits]
 max_packet_size = 268_435_460
@@ -107,6 +110,7 @@ port = 0
     CHECK(config.limits.max_keep_alive == 65535);
     CHECK(config.log.level == "debug");
     CHECK(config.storage.data_dir == "/srv/willgate");
+    CHECK(config.storage.durability == "power-loss");
     CHECK(config.source == "all.toml");
 }
 
