@@ -40,6 +40,9 @@ net::NetSettings net_settings(const config::Limits& limits) {
 }  // namespace
 
 int run(const config::Config& config) {
+    // A file size limit (ulimit -f) makes a write fail with EFBIG, which the
+    // store reports and survives, instead of killing the gateway.
+    std::signal(SIGXFSZ, SIG_IGN);
     DataDirectory data_directory(config.storage.data_dir);
     // Wills of live connections and retained messages; what the previous run
     // left behind is published or restored before the first client connects.
@@ -58,6 +61,7 @@ int run(const config::Config& config) {
     store.set_commit_listener([&io, &broker](std::uint64_t sequence) {
         asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
     });
+    store.set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
     broker.restore(std::move(stored));
     store.start();
     net::BrokerServer server(io, broker, net_settings(config.limits));
@@ -78,6 +82,7 @@ int run(const config::Config& config) {
     io.run();
     store.stop();                  // commits what the shutdown queued (the Wills it published)
     store.set_commit_listener({});  // nothing may post to the loop once it is gone
+    store.set_failure_listener({});
     log::info("stopped");
     return kExitOk;
 }

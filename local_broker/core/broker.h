@@ -100,6 +100,11 @@ public:
     // Every operation up to `sequence` is committed: output held for them goes out.
     void on_persisted(std::uint64_t sequence);
 
+    // A commit failed: the acknowledgements waiting for commits are thrown away
+    // and those clients disconnected (MQTT 5: 0x97), so nothing is acknowledged
+    // that is not stored.
+    void on_persist_failed();
+
     // The bytes queued to `connection` fell below half the output limit (after
     // ClientLink::notify_when_drained()).
     void on_output_drained(Connection& connection);

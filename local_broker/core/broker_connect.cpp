@@ -31,6 +31,12 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
                        "authentication method '" + *connect.properties.authentication_method + "' not supported");
         return;
     }
+    if (connect.will && persistence_ && !persistence_->healthy()) {
+        // A Will that cannot be stored would be lost with a crash: refuse instead.
+        refuse_connect(connection, v5 ? ReasonCode::QuotaExceeded : ReasonCode::ServerUnavailable,
+                       "the store cannot take the Will (disk full or I/O error)");
+        return;
+    }
     std::string client_id = connect.client_id;
     bool id_assigned = false;
     if (client_id.empty()) {

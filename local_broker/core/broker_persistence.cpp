@@ -39,6 +39,18 @@ void Broker::on_persisted(std::uint64_t sequence) {
     }
 }
 
+void Broker::on_persist_failed() {
+    auto held = std::move(held_output_);
+    held_output_.clear();
+    for (const auto& entry : held) {
+        auto it = connections_.find(entry.connection_id);
+        if (it == connections_.end()) continue;
+        it->second->link.drop_held_output();
+        close(*it->second, broker::DisconnectCause::StoreFailure,
+              "not acknowledged: the store cannot commit (disk full or I/O error)", codec::ReasonCode::QuotaExceeded);
+    }
+}
+
 std::size_t Broker::restore(StoredState state) {
     const auto now = clock_.now();
     const auto wall_now = clock_.wall_now();

@@ -53,6 +53,16 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
             return;
         }
     }
+    if (publish.retain && qos != QoS::AtMostOnce && persistence_ && !persistence_->healthy()) {
+        // It could only be acknowledged by storing it: refused, not acknowledged and lost.
+        if (!v5) {
+            protocol_error(connection, ReasonCode::QuotaExceeded, "the store cannot take retained messages (disk full or I/O error)");
+            return;
+        }
+        if (qos == QoS::AtLeastOnce) send(connection, codec::Puback{packet_id, ReasonCode::QuotaExceeded, {}});
+        else send(connection, codec::Pubrec{packet_id, ReasonCode::QuotaExceeded, {}});
+        return;
+    }
     if (qos == QoS::ExactlyOnce && session.awaiting_pubrel(packet_id)) {
         // Delivered on first receipt; a re-sent PUBLISH with the same id before
         // PUBREL is only acknowledged again (MQTT-4.3.3-2, method B).

@@ -44,6 +44,9 @@ public:
     // out before the Will it accepts is committed). close() sends them anyway.
     virtual void hold_output() = 0;
     virtual void release_output() = 0;
+    // Throws away what is held (an acknowledgement whose commit failed) and
+    // stops holding.
+    virtual void drop_held_output() = 0;
 };
 
 }  // namespace wg::core

@@ -62,6 +62,10 @@ public:
     // one queued. The implementation reports commits through Broker::on_persisted()
     // (posted to the event loop) with the highest number committed.
     virtual std::uint64_t last_sequence() const = 0;
+
+    // False while commits fail (disk full, I/O error): the broker then refuses
+    // what it could only acknowledge by storing it.
+    virtual bool healthy() const = 0;
 };
 
 }  // namespace wg::core

@@ -152,6 +152,11 @@ void TcpConnection::release_output() {
     schedule_flush();
 }
 
+void TcpConnection::drop_held_output() {
+    if (output_held_) output_.clear();
+    output_held_ = false;
+}
+
 void TcpConnection::start_write() {
     if (write_in_progress_ || socket_closed_ || (output_held_ && !closing_)) return;
     if (output_.empty()) {

@@ -55,6 +55,7 @@ public:
     void notify_when_drained() override { drain_watch_ = true; }
     void hold_output() override { output_held_ = true; }
     void release_output() override;
+    void drop_held_output() override;
 
 private:
     void wait_readable();

@@ -30,6 +30,12 @@ void BrokerStore::set_commit_listener(CommitListener listener) {
     commit_listener_ = std::move(listener);
 }
 
+void BrokerStore::set_failure_listener(FailureListener listener) {
+    std::lock_guard lock{mutex_};
+    if (running_) throw std::logic_error{"BrokerStore::set_failure_listener() called after start()"};
+    failure_listener_ = std::move(listener);
+}
+
 void BrokerStore::start() {
     std::lock_guard lock{mutex_};
     if (running_ || writer_.joinable()) return;
@@ -136,6 +142,7 @@ bool BrokerStore::commit_queued(std::unique_lock<std::mutex>& lock) {
     lock.unlock();
     const bool committed = write(batch);
     if (committed && !batch.empty()) notify_committed(through);
+    if (!committed && failure_listener_) failure_listener_();
     lock.lock();
 
     ++attempts_finished_;

@@ -76,6 +76,12 @@ public:
     // Call before start().
     void set_commit_listener(CommitListener listener);
 
+    // Called on the writer thread after each failed commit attempt (the
+    // operations stay queued); the broker then stops waiting for them. Call
+    // before start().
+    using FailureListener = std::function<void()>;
+    void set_failure_listener(FailureListener listener);
+
     // Starts the writer thread (once; later calls do nothing until stop()).
     void start();
     // Blocks until every operation queued before the call has been committed,
@@ -98,7 +104,7 @@ public:
     std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
     std::uint64_t operations_committed() const { return operations_committed_.load(std::memory_order_relaxed); }
     std::uint64_t failed_commits() const { return failed_commits_.load(std::memory_order_relaxed); }
-    bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
+    bool healthy() const override { return healthy_.load(std::memory_order_relaxed); }
     // Operations waiting for a commit (including a failed batch).
     std::size_t queued_operations() const;
 
@@ -137,6 +143,7 @@ private:
 
     // Set before start(); then used only by whoever commits (one thread at a time).
     CommitListener commit_listener_;
+    FailureListener failure_listener_;
     std::optional<int> logged_failure_;
 
     std::atomic<std::uint64_t> commits_{0};

@@ -173,3 +173,52 @@ def test_corrupt_database_stops_start_up_naming_the_path(tmp_path):
     assert result.returncode == 1, result.stderr
     assert str(db) in result.stderr and "not a database" in result.stderr, result.stderr
     assert db.read_bytes() == garbage, "start-up changed the file it could not read"
+
+
+def test_full_disk_refuses_retained_messages_and_keeps_what_was_stored(tmp_path, broker_factory, clients_of):
+    """The database cannot grow (a file size limit stands in for a full disk).
+    The retained QoS 1 message whose commit fails is not acknowledged: its
+    publisher gets DISCONNECT 0x97. While the store keeps failing, further
+    retained QoS 1 messages get PUBACK 0x97. Everything acknowledged before is
+    still there after a restart, and live traffic carries on meanwhile."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    argv = ["prlimit", "--fsize=262144", "--"] + willgate_argv(willgate_binary(), data_dir, None, "127.0.0.1", ())
+    full = Broker(argv, tmp_path, "willgate").start()
+    prefix = unique("full-")
+    acked, unacknowledged = [], None
+    try:
+        publisher = m5.Raw5(raw.RawClient(full.host, full.port))
+        publisher.connect(unique("pub-"))
+        for i in range(200):
+            pid = publisher.next_pid()
+            publisher.send(m5.publish5(f"r/{prefix}/{i}", bytes([65 + i % 26]) * 16384, 1, True, pid=pid))
+            reply = publisher.c.recv_packet(10)
+            if reply.type == raw.DISCONNECT:
+                assert m5.parse_disconnect(reply).reason == 0x97
+                unacknowledged = i
+                break
+            ack = m5.parse_ack(reply)
+            assert (ack.type, ack.pid, ack.reason) == (raw.PUBACK, pid, 0x10), f"{ack!r}"  # no subscribers
+            acked.append(i)
+        assert unacknowledged is not None, "the size limit was never reached"
+        assert acked, "nothing could be stored at all"
+        publisher.c.wait_closed()
+        full.wait_for_log(r"willgate\.db.*operations kept for the next attempt", timeout=10)
+
+        again = m5.Raw5(raw.RawClient(full.host, full.port))
+        again.connect(unique("pub-"))
+        assert again.publish(f"r/{prefix}/refused", b"x", qos=1, retain=True).reason == 0x97
+        # Live (not retained) messages still flow through the broker.
+        bystander = m5.Raw5(raw.RawClient(full.host, full.port))
+        bystander.connect(unique("bystander-"))
+        bystander.subscribe([(f"live/{prefix}", 1)])
+        assert again.publish(f"live/{prefix}", b"still here", qos=1).reason == 0x00
+        assert bystander.expect_publish().payload == b"still here"
+    finally:
+        full.stop(sig=signal.SIGKILL)
+    restarted = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    watcher = clients_of(restarted).raw()
+    watcher.connect(unique("watcher-"))
+    got = collect_retained(watcher, f"r/{prefix}/#", expected=len(acked))
+    assert set(got) == {f"r/{prefix}/{i}" for i in acked}

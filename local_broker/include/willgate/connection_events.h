@@ -24,6 +24,7 @@ enum class DisconnectCause : std::uint8_t {
     SessionTakenOver,  // a new connection with the same client id replaced it
     ServerShutdown,    // the gateway is stopping
     ConnectTimeout,    // no CONNECT within the deadline (never reported as a disconnect of a session)
+    StoreFailure,      // what it sent could not be stored, so it could not be acknowledged
 };
 
 constexpr std::string_view cause_name(DisconnectCause cause) {
@@ -36,6 +37,7 @@ constexpr std::string_view cause_name(DisconnectCause cause) {
         case DisconnectCause::SessionTakenOver: return "taken-over";
         case DisconnectCause::ServerShutdown: return "server-shutdown";
         case DisconnectCause::ConnectTimeout: return "connect-timeout";
+        case DisconnectCause::StoreFailure: return "store-failure";
     }
     return "unknown";
 }

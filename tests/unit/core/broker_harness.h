@@ -34,6 +34,10 @@ public:
     void notify_when_drained() override { drain_watch_ = true; }
     void hold_output() override { held_ = true; }
     void release_output() override { held_ = false; }
+    void drop_held_output() override {
+        if (held_) bytes_.clear();
+        held_ = false;
+    }
     bool output_held() const { return held_; }
 
     bool paused() const { return paused_; }

@@ -24,6 +24,8 @@ public:
     }
     void retained_cleared(const std::string& topic) override { ops.push_back("cleared " + topic); }
     std::uint64_t last_sequence() const override { return ops.size(); }
+    bool healthy() const override { return is_healthy; }
+    bool is_healthy = true;
 
     std::vector<std::string> ops;
     core::WallClock::time_point last_due{};
@@ -157,4 +159,63 @@ TEST_CASE("a graceful stop publishes every will while the subscribers are still 
     CHECK(watcher->publishes().size() == 5);
     for (const auto& event : h.events.disconnected)
         if (event.client_id != "watcher") CHECK(event.will_published);
+}
+
+TEST_CASE("while the store fails, what could only be acknowledged by storing it is refused", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    auto v5_publisher = h.connect("pub5", with_will(make_will("will/pub5", "x")));
+    auto v3_publisher = h.connect("pub3");
+    auto subscriber = h.connect("sub");
+    h.subscribe(*subscriber, "r/#", QoS::AtLeastOnce);
+    store.is_healthy = false;
+
+    SECTION("a CONNECT with a Will gets 0x97 (MQTT 5) or 0x03 (3.1.1)") {
+        auto refused5 = h.connect("dev5", with_will(make_will("will/dev5", "x")), codec::ReasonCode::QuotaExceeded);
+        CHECK(refused5->closed());
+        ConnectOptions v3;
+        v3.will = make_will("will/dev3", "x");
+        auto refused3 = h.connect("dev3", v3, codec::ReasonCode::ServerUnavailable);
+        CHECK(refused3->closed());
+        auto without_will = h.connect("plain");  // nothing to store: accepted
+        CHECK_FALSE(without_will->closed());
+    }
+    SECTION("a retained QoS 1 message gets PUBACK 0x97 (MQTT 5) and is not routed") {
+        v5_publisher->received();
+        v5_publisher->send(codec::Publish{"r/1", "x", QoS::AtLeastOnce, true, false, 1, {}});
+        auto packets = v5_publisher->received();
+        REQUIRE(packets.size() == 1);
+        CHECK(std::get<codec::Puback>(packets[0]).reason == codec::ReasonCode::QuotaExceeded);
+        CHECK(subscriber->publishes().empty());
+        CHECK(h.broker.stats().retained_messages == 0);
+    }
+    SECTION("a 3.1.1 publisher of a retained QoS 1 message is disconnected") {
+        v3_publisher->send(codec::Publish{"r/1", "x", QoS::AtLeastOnce, true, false, 1, {}});
+        CHECK(v3_publisher->closed());
+        CHECK(subscriber->publishes().empty());
+    }
+    SECTION("live messages still flow") {
+        v3_publisher->send(codec::Publish{"r/live", "x", QoS::AtLeastOnce, false, false, 1, {}});
+        CHECK(subscriber->publishes().size() == 1);
+    }
+}
+
+TEST_CASE("a failed commit withdraws the acknowledgements waiting for it", "[unit][persistence]") {
+    BrokerHarness h;
+    RecordingPersistence store;
+    h.broker.set_persistence(&store);
+    ConnectOptions v5;
+    v5.version = codec::ProtocolVersion::Mqtt5;
+    auto publisher = h.connect("pub", v5);
+    auto bystander = h.connect("bystander");
+    publisher->send(codec::Publish{"kept", "x", QoS::AtLeastOnce, true, false, 1, {}});
+    REQUIRE(publisher->link().output_held());
+    h.broker.on_persist_failed();
+    CHECK(publisher->closed());
+    auto packets = publisher->received();
+    REQUIRE(packets.size() == 1);  // the held PUBACK is gone; only the DISCONNECT went out
+    CHECK(std::get<codec::Disconnect>(packets[0]).reason == codec::ReasonCode::QuotaExceeded);
+    CHECK(h.events.disconnected.back().cause == broker::DisconnectCause::StoreFailure);
+    CHECK_FALSE(bystander->closed());
 }
