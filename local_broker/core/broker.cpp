@@ -109,7 +109,7 @@ void Broker::tick() {
                   "no CONNECT within " + std::to_string(connection.keep_alive.limit().count()) + " ms");
         }
     }
-    publish_due_wills();
+    publish_due_wills(true);
     expire_sessions();
     release_stalled();
 }

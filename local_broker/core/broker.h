@@ -138,7 +138,9 @@ private:
         std::uint64_t connection_id;
     };
     std::deque<HeldOutput> held_output_;  // in sequence order
-    void publish_due_wills();
+    // `announce`: log each one (Wills that waited for their delay; the others
+    // are part of their connection's "disconnected ... will=published" line).
+    void publish_due_wills(bool announce = false);
     void expire_sessions();
 
     // broker_routing.cpp

@@ -83,7 +83,9 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
             const std::uint64_t published_before = counters_.wills_published;
             publish_due_wills();
             event.will_published = counters_.wills_published > published_before;
-            if (const auto due = wills_.pending_due(client_id); due && persistence_) {
+            const auto due = wills_.pending_due(client_id);
+            event.will_delayed = due.has_value();
+            if (due && persistence_) {
                 // Delayed: stored with its wall-clock deadline, which a restart keeps.
                 persistence_->will_pending(
                     client_id, clock_.wall_now() + std::chrono::duration_cast<WallClock::duration>(*due - clock_.now()));
@@ -127,7 +129,10 @@ void Broker::expire_sessions() {
         if (!session->connection && session->expires_at && *session->expires_at <= now) expired.push_back(session.get());
     for (Session* session : expired) {
         // A Will still waiting for its delay is due now: its session has ended.
-        if (auto will = wills_.take_pending(session->client_id)) publish_will(session->client_id, *will);
+        if (auto will = wills_.take_pending(session->client_id)) {
+            log_will_published(session->client_id, will->topic);
+            publish_will(session->client_id, *will);
+        }
         destroy_session(*session);
     }
 }
@@ -139,8 +144,11 @@ void Broker::publish_will(const std::string& client_id, codec::Will& will) {
                        std::move(will.properties), clock_, true));
 }
 
-void Broker::publish_due_wills() {
-    for (auto& due : wills_.take_due(clock_.now())) publish_will(due.client_id, due.will);
+void Broker::publish_due_wills(bool announce) {
+    for (auto& due : wills_.take_due(clock_.now())) {
+        if (announce) log_will_published(due.client_id, due.will.topic);
+        publish_will(due.client_id, due.will);
+    }
 }
 
 }  // namespace wg::core

@@ -62,14 +62,20 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     auto existing = sessions_.find(client_id);
     if (existing != sessions_.end() && !existing->second->connection && existing->second->expires_at &&
         *existing->second->expires_at <= clock_.now()) {
-        if (auto will = wills_.take_pending(client_id)) publish_will(client_id, *will);
+        if (auto will = wills_.take_pending(client_id)) {
+            log_will_published(client_id, will->topic);
+            publish_will(client_id, *will);
+        }
         destroy_session(*existing->second);
         existing = sessions_.end();
     }
     if (connect.clean_session || existing == sessions_.end()) {
         // Clean start, or no session to resume: the old session has ended, and a
         // Will still waiting for its delay goes out with it (3.1.3.2.2).
-        if (auto will = wills_.take_pending(client_id)) publish_will(client_id, *will);
+        if (auto will = wills_.take_pending(client_id)) {
+            log_will_published(client_id, will->topic);
+            publish_will(client_id, *will);
+        }
     } else if (wills_.cancel_pending(client_id) && persistence_) {
         persistence_->will_removed(client_id);  // resumed within the Will Delay Interval
     }

@@ -52,7 +52,7 @@ void log_disconnected(const broker::DisconnectedEvent& event) {
     if (!log::enabled(log::Level::Info)) return;
     std::string line = "disconnected client=" + escape_log_field(event.client_id) + " peer=" + event.peer +
                        " cause=" + std::string(broker::cause_name(event.cause)) +
-                       " will=" + (event.will_published ? "published" : "none");
+                       " will=" + (event.will_published ? "published" : event.will_delayed ? "delayed" : "none");
     if (!event.reason.empty()) line += " reason=\"" + escape_log_field(event.reason) + "\"";
     log::info(line);
 }
@@ -62,6 +62,12 @@ void log_closed(const std::string& peer, broker::DisconnectCause cause, const st
     std::string line = "closed peer=" + peer + " cause=" + std::string(broker::cause_name(cause));
     if (!reason.empty()) line += " reason=\"" + escape_log_field(reason) + "\"";
     log::info(line);
+}
+
+void log_will_published(const std::string& client_id, const std::string& topic) {
+    if (!log::enabled(log::Level::Info)) return;
+    log::info("will published client=" + escape_log_field(client_id) + " topic=" + escape_log_field(topic) +
+              " (after its delay, or its session ended)");
 }
 
 void log_queue_full(const std::string& client_id, std::size_t dropped, std::size_t limit) {

@@ -16,6 +16,7 @@ namespace wg::core {
 void log_connected(const broker::ConnectedEvent& event);
 void log_disconnected(const broker::DisconnectedEvent& event);
 void log_closed(const std::string& peer, broker::DisconnectCause cause, const std::string& reason);
+void log_will_published(const std::string& client_id, const std::string& topic);
 void log_queue_full(const std::string& client_id, std::size_t dropped, std::size_t limit);
 
 // Escapes control characters, quotes and backslashes for a log field.

@@ -5,6 +5,7 @@ time; at once if it reconnects with Clean Start 1 (that ends the old
 session). Delays are 1-3 s to keep the suite quick; timing assertions leave
 room for a loaded CI machine."""
 
+import re
 import time
 
 import pytest
@@ -40,7 +41,9 @@ def test_will_published_after_the_delay(broker, v5, watcher):
     after = time.monotonic() - closed
     assert msg.payload == payload
     assert 1.8 <= after <= 5.0, f"Will published {after:.2f}s after the close (Will Delay 2 s)"
-    broker.check_session_end_logged(cid, c.local_address, "peer-closed|io-error", "published|none")
+    broker.check_session_end_logged(cid, c.local_address, "peer-closed|io-error", "delayed")
+    if broker.is_willgate:
+        broker.wait_for_log(rf"\bwill published client={cid} topic={re.escape(topic)} ")
 
 
 @MOSQUITTO_WAITS
@@ -86,7 +89,8 @@ def test_reconnect_with_clean_start_0_within_delay_cancels_will(broker, v5, watc
     m5.pass_time(closed, 3.0)  # past the delay
     assert messages_before_marker(watcher, v5.paho(), topic) == [], "Will published although the client came back"
     again.ping()
-    broker.check_session_end_logged(cid, c.local_address, "peer-closed|io-error", "none")
+    broker.check_session_end_logged(cid, c.local_address, "peer-closed|io-error", "delayed")
+    assert broker.count_log(rf"\bwill published client={cid} ") == 0
 
 
 @MOSQUITTO_WAITS
@@ -128,7 +132,7 @@ def test_takeover_with_will_delay(broker, v5, watcher, clean_start):
     else:
         m5.pass_time(took_over, 3.0)
         assert messages_before_marker(watcher, v5.paho(), topic) == [], "old Will published despite the takeover"
-        broker.check_session_end_logged(cid, old.local_address, "taken-over", "none")
+        broker.check_session_end_logged(cid, old.local_address, "taken-over", "delayed")
     new.ping()
 
 

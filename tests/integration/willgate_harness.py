@@ -314,7 +314,7 @@ class Broker:
     def check_session_end_logged(self, client_id: str, peer: str, cause: str, will: str,
                                  timeout: float = 10.0) -> str | None:
         """willgate logs exactly one ``disconnected client=ID peer=PEER`` line
-        for that connection, with ``cause=CAUSE`` and ``will=published|none``
+        for that connection, with ``cause=CAUSE`` and ``will=published|delayed|none``
         (``cause`` is a regex). Returns the line."""
         if not self.is_willgate:
             return None

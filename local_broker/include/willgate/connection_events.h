@@ -66,6 +66,7 @@ struct DisconnectedEvent {
     DisconnectCause cause = DisconnectCause::PeerClosed;
     std::string reason;  // detail, e.g. "Malformed Packet: remaining length over 4 bytes"
     bool will_published = false;
+    bool will_delayed = false;  // MQTT 5: the Will waits for its Will Delay Interval
 };
 
 class ConnectionObserver {

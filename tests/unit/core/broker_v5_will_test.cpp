@@ -38,6 +38,8 @@ TEST_CASE("v5 will is published after the will delay interval", "[unit][will][v5
     auto device = h.connect("device", v5(60, make_will("will/device", "late"), 5));
     device->drop();
     CHECK(w->publishes().empty());
+    CHECK(h.events.disconnected.back().will_delayed);
+    CHECK_FALSE(h.events.disconnected.back().will_published);
     h.clock.advance(4999ms);
     h.broker.tick();
     CHECK(w->publishes().empty());
