@@ -146,10 +146,6 @@ BrokerStats Broker::stats() const {
     return stats;
 }
 
-void Broker::publish(const MessagePtr& message) { route(message); }
-
-
-
 void Broker::send(Connection& connection, const codec::Packet& packet) {
     scratch_.clear();
     codec::encode(packet, connection.version, scratch_);

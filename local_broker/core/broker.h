@@ -84,9 +84,6 @@ public:
 
     BrokerStats stats() const;
 
-    // Publishes a message into the broker as if a client had sent it.
-    void publish(const MessagePtr& message);
-
     // Durable storage for Wills and retained messages; null keeps them in memory
     // only. Set before the first connection; must outlive the broker's use of it.
     void set_persistence(Persistence* persistence) { persistence_ = persistence; }

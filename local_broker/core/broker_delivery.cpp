@@ -50,9 +50,7 @@ std::size_t Broker::route(const MessagePtr& message, const Session* origin) {
                                           session->match_retain_as_published && message->retain,
                                           session->match_subscription_identifiers, {}});
     }
-    // Copied: delivering may not change the tree, but keep the loop independent of it.
-    const std::vector<SharedGroup*> groups = group_scratch_;
-    for (SharedGroup* group : groups)
+    for (SharedGroup* group : group_scratch_)
         if (deliver_shared(*group, message, origin, nullptr)) ++reached;
     return reached;
 }

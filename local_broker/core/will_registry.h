@@ -62,7 +62,6 @@ public:
     std::optional<time_point> next_due() const;
     bool holds(std::string_view client_id) const;
     std::size_t held_count() const { return held_.size(); }
-    std::size_t pending_count() const { return pending_.size(); }
 
 private:
     struct Held {

@@ -33,8 +33,6 @@ public:
     // runs out of work.
     void stop();
 
-    std::size_t open_connections() const { return count_->open; }
-
 private:
     void schedule_tick();
 
