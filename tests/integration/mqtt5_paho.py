@@ -12,7 +12,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from mqtt_paho import Message, PahoClient, unique
+from mqtt_paho import Message, PahoClient, unique, writes_on_network_thread
 
 SUCCESS = 0x00
 TIMEOUT = 10.0
@@ -54,6 +54,7 @@ class Paho5Client(PahoClient):
         self._acks: dict[int, list[int]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        writes_on_network_thread(self.client)
         for name in ("connect", "disconnect", "message", "subscribe", "unsubscribe"):
             setattr(self.client, f"on_{name}", getattr(self, f"_on_{name}"))
 

@@ -5,7 +5,8 @@ kept in order and waited for with a condition variable.
 Paho's network loop runs in our own thread calling ``client.loop()`` until the
 connection ends, so a client whose connection the broker closes stays closed
 (``loop_start()`` would silently reconnect and, for instance, take its session
-back over)."""
+back over). Every socket write also happens on that thread (see
+``writes_on_network_thread``)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ def unique(prefix: str = "") -> str:
     return prefix + uuid.uuid4().hex[:12]
 
 
+def writes_on_network_thread(client: mqtt.Client) -> None:
+    """Without loop_start(), paho's publish() writes to the socket from the
+    calling thread while our network thread may be writing too; two threads in
+    paho's packet writer can swap packets on the wire. With a write-interest
+    hook registered, publish() only queues the packet and wakes the network
+    thread, which writes everything in order."""
+    client.on_socket_register_write = lambda client, userdata, sock: None
+
+
 class PahoClient:
     def __init__(self, host: str, port: int, client_id: str | None = None, clean_session: bool = True,
                  protocol: int = mqtt.MQTTv311, keepalive: int = 60,
@@ -55,6 +65,7 @@ class PahoClient:
         self._acks: dict[int, object] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        writes_on_network_thread(self.client)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
