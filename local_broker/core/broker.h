@@ -84,14 +84,15 @@ public:
 
     BrokerStats stats() const;
 
-    // Durable storage for Wills and retained messages; null keeps them in memory
-    // only. Set before the first connection; must outlive the broker's use of it.
+    // Durable storage for Wills, retained messages and persistent sessions; null
+    // keeps them in memory only. Set before the first connection; must outlive the broker's use of it.
     void set_persistence(Persistence* persistence) { persistence_ = persistence; }
 
-    // Start-up, before any connection: the retained messages, and the Wills of
-    // connections the previous run lost by stopping uncleanly. A held Will is
-    // released now (its connection is gone); a pending one keeps its deadline.
-    // Returns how many Wills were published at once.
+    // Start-up, before any connection: the persistent sessions (offline, with
+    // their subscriptions, queued and in-flight messages), the retained
+    // messages, and the Wills of connections the previous run lost by stopping
+    // uncleanly. A held Will is released now (its connection is gone); a pending
+    // one keeps its deadline. Returns how many Wills were published at once.
     std::size_t restore(StoredState state);
 
     // Every operation up to `sequence` is committed: output held for them goes out.
@@ -130,6 +131,14 @@ private:
     void persist_retained(const Message& message);
     Persistence* persistence_ = nullptr;
     void hold_until_persisted(Connection& connection);
+    // Persistent sessions (broker_persistence.cpp). Each does nothing for a
+    // session that is not stored.
+    void store_session(Session& session);
+    void store_delivery(Session& session, OutgoingMessage& outgoing, std::uint16_t packet_id, InflightState state);
+    void unstore_delivery(Session& session, const OutgoingMessage& outgoing);
+    void restore_session(StoredSession& stored);
+    std::optional<WallClock::time_point> wall_time(std::optional<Clock::time_point> steady) const;
+    bool stored_while_routing_ = false;  // a delivery was stored: the publisher's ack waits for it
     struct HeldOutput {
         std::uint64_t sequence;
         std::uint64_t connection_id;

@@ -108,13 +108,16 @@ void Broker::detach_session(Connection& connection) {
     redistribute_shared(*session);
     if (session->expiry_interval == 0) {
         destroy_session(*session);
-    } else if (session->expiry_interval != kSessionNeverExpires) {
-        session->expires_at = clock_.now() + std::chrono::seconds(session->expiry_interval);
+        return;
     }
+    if (session->expiry_interval != kSessionNeverExpires)
+        session->expires_at = clock_.now() + std::chrono::seconds(session->expiry_interval);
+    store_session(*session);
 }
 
 void Broker::destroy_session(Session& session) {
     release_publishers(session);
+    if (session.stored) persistence_->session_removed(session.client_id);
     for (const auto& [filter, options] : session.subscriptions) subscriptions_.unsubscribe(filter, &session);
     const std::string client_id = session.client_id;  // the key must outlive the erase
     sessions_.erase(client_id);

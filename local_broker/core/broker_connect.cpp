@@ -165,6 +165,7 @@ Session& Broker::attach_session(Connection& connection, const std::string& clien
     session.expires_at.reset();
     session.connection = &connection;
     connection.session = &session;
+    store_session(session);
     return session;
 }
 
@@ -180,7 +181,9 @@ void Broker::resume_session(Session& session) {
             send(connection, codec::Pubrel{inflight.packet_id, ReasonCode::Success, {}});
             return false;
         }
-        return !send_publish(connection, inflight.outgoing, inflight.packet_id, true);
+        if (send_publish(connection, inflight.outgoing, inflight.packet_id, true)) return false;
+        unstore_delivery(session, inflight.outgoing);
+        return true;
     });
     fill_inflight(session);
 }

@@ -109,6 +109,7 @@ void Broker::deliver(Session& session, OutgoingMessage outgoing) {
         log_queue_full(session.client_id, session.dropped_messages, settings_.max_queued_messages);
         return;
     }
+    store_delivery(session, outgoing, 0, InflightState::AwaitPuback);
     session.queue.push_back(std::move(outgoing));
     if (session.queue.size() >= settings_.max_queued_messages / 2) congest(session);
 }
@@ -116,9 +117,13 @@ void Broker::deliver(Session& session, OutgoingMessage outgoing) {
 // Sends a QoS 1/2 message under a new packet id and tracks it until acknowledged.
 bool Broker::start_inflight(Session& session, OutgoingMessage&& outgoing) {
     const std::uint16_t packet_id = session.allocate_packet_id();
-    if (!send_publish(*session.connection, outgoing, packet_id, false)) return false;
+    if (!send_publish(*session.connection, outgoing, packet_id, false)) {
+        unstore_delivery(session, outgoing);  // expired while queued, or too big for this client
+        return false;
+    }
     const InflightState state =
         outgoing.qos == QoS::AtLeastOnce ? InflightState::AwaitPuback : InflightState::AwaitPubrec;
+    store_delivery(session, outgoing, packet_id, state);
     session.inflight.push_back(InflightMessage{packet_id, std::move(outgoing), state});
     return true;
 }
@@ -185,7 +190,9 @@ void Broker::redistribute_shared(Session& session) {
     auto handover = [&](const OutgoingMessage& outgoing) {
         if (outgoing.shared_name.empty() || !outgoing.message) return false;
         SharedGroup* group = subscriptions_.find_group(outgoing.shared_name);
-        return group && deliver_shared(*group, outgoing.message, nullptr, &session);
+        if (!group || !deliver_shared(*group, outgoing.message, nullptr, &session)) return false;
+        unstore_delivery(session, outgoing);
+        return true;
     };
     std::erase_if(session.inflight, [&](const InflightMessage& inflight) {
         return inflight.state != InflightState::AwaitPubcomp && handover(inflight.outgoing);

@@ -72,6 +72,7 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     auto message = make_message(std::move(publish.topic), std::move(publish.payload), qos, publish.retain,
                                 std::move(publish.properties), clock_);
     current_publisher_ = &connection;
+    stored_while_routing_ = false;
     const std::size_t reached = route(message, &session);
     current_publisher_ = nullptr;
     const ReasonCode ack = v5 && reached == 0 ? ReasonCode::NoMatchingSubscribers : ReasonCode::Success;
@@ -84,18 +85,22 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
         case QoS::ExactlyOnce:
             if (!session.incoming_qos2) session.incoming_qos2 = std::make_unique<std::unordered_set<std::uint16_t>>();
             session.incoming_qos2->insert(packet_id);
+            if (session.stored) persistence_->qos2_received(session.client_id, packet_id);
             send(connection, codec::Pubrec{packet_id, ack, {}});
             break;
     }
-    // Acknowledged means stored: a retained message is committed before its
-    // PUBACK/PUBREC goes out.
-    if (message->retain && qos != QoS::AtMostOnce && persistence_) hold_until_persisted(connection);
+    // Acknowledged means stored: a retained message, and copies queued for
+    // persistent sessions, are committed before the PUBACK/PUBREC goes out.
+    if (qos != QoS::AtMostOnce && persistence_ &&
+        (message->retain || stored_while_routing_ || (qos == QoS::ExactlyOnce && session.stored)))
+        hold_until_persisted(connection);
 }
 
 void Broker::handle_puback(Connection& connection, std::uint16_t packet_id) {
     Session& session = *connection.session;
     InflightMessage* inflight = session.find_inflight(packet_id);
     if (!inflight || inflight->state != InflightState::AwaitPuback) return;
+    unstore_delivery(session, inflight->outgoing);
     session.erase_inflight(packet_id);
     fill_inflight(session);
 }
@@ -111,18 +116,22 @@ void Broker::handle_pubrec(Connection& connection, std::uint16_t packet_id, Reas
     if (inflight->state == InflightState::AwaitPuback) return;
     if (codec::is_error(reason)) {
         // MQTT 5: the client refused the message; the exchange ends here (4.3.3).
+        unstore_delivery(session, inflight->outgoing);
         session.erase_inflight(packet_id);
         fill_inflight(session);
         return;
     }
     inflight->state = InflightState::AwaitPubcomp;
+    store_delivery(session, inflight->outgoing, packet_id, InflightState::AwaitPubcomp);
     inflight->outgoing.message.reset();  // the payload is delivered; only the id remains
     send(connection, codec::Pubrel{packet_id, ReasonCode::Success, {}});
 }
 
 void Broker::handle_pubrel(Connection& connection, std::uint16_t packet_id) {
-    auto& awaiting = connection.session->incoming_qos2;
+    Session& session = *connection.session;
+    auto& awaiting = session.incoming_qos2;
     const bool known = awaiting && awaiting->erase(packet_id) != 0;
+    if (known && session.stored) persistence_->qos2_released(session.client_id, packet_id);
     const ReasonCode reason =
         known || !connection.is_v5() ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound;
     send(connection, codec::Pubcomp{packet_id, reason, {}});
@@ -132,6 +141,7 @@ void Broker::handle_pubcomp(Connection& connection, std::uint16_t packet_id) {
     Session& session = *connection.session;
     InflightMessage* inflight = session.find_inflight(packet_id);
     if (!inflight || inflight->state != InflightState::AwaitPubcomp) return;
+    unstore_delivery(session, inflight->outgoing);
     session.erase_inflight(packet_id);
     fill_inflight(session);
 }

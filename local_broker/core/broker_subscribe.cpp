@@ -46,6 +46,7 @@ void Broker::handle_subscribe(Connection& connection, const codec::Subscribe& su
         const bool existed = session.subscriptions.count(requested.filter) != 0;
         session.subscriptions.insert_or_assign(requested.filter, options);
         subscriptions_.subscribe(requested.filter, &session, options);
+        if (session.stored) persistence_->subscription_stored(session.client_id, {requested.filter, options});
         suback.reasons.push_back(static_cast<ReasonCode>(requested.qos));
         // Retained messages are not sent for shared subscriptions; Retain Handling
         // 1 sends them only for a new subscription, 2 never (3.8.3.1).
@@ -53,6 +54,8 @@ void Broker::handle_subscribe(Connection& connection, const codec::Subscribe& su
                            (requested.retain_handling == 0 || (requested.retain_handling == 1 && !existed));
     }
     send(connection, suback);
+    // A persistent session's SUBACK means the subscription survives a crash.
+    if (session.stored) hold_until_persisted(connection);
     // MQTT-3.8.4-3: retained messages matching each filter follow the SUBACK,
     // with the RETAIN flag set.
     for (std::size_t i = 0; i < subscribe.subscriptions.size(); ++i) {
@@ -86,9 +89,11 @@ void Broker::handle_unsubscribe(Connection& connection, const codec::Unsubscribe
         }
         const bool existed = session.subscriptions.erase(filter) != 0;
         subscriptions_.unsubscribe(filter, &session);
+        if (existed && session.stored) persistence_->subscription_removed(session.client_id, filter);
         unsuback.reasons.push_back(existed ? ReasonCode::Success : ReasonCode::NoSubscriptionExisted);
     }
     send(connection, unsuback);
+    if (session.stored) hold_until_persisted(connection);
 }
 
 }  // namespace wg::core

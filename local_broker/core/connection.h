@@ -35,6 +35,7 @@ struct Connection {
     bool will_on_disconnect = false;  // DISCONNECT 0x04: publish the Will anyway
     bool will_published = false;      // already published (graceful stop publishes before closing)
     bool reading_paused = false;      // flow control: a subscriber it feeds is congested
+    std::uint64_t held_through = 0;   // output held until this store operation is committed
     Session* session = nullptr;  // set once CONNECT is accepted; its client_id is this connection's
 
     // What the client announced in CONNECT (MQTT 5; 3.1.1 clients get the defaults).

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "local_broker/codec/packet.h"
+#include "local_broker/core/session.h"
+#include "local_broker/core/subscription_tree.h"
 
 namespace wg::core {
 
@@ -37,10 +39,38 @@ struct StoredRetained {
     std::optional<WallClock::time_point> expires_at;
 };
 
+// A QoS 1/2 message on its way to a stored session: queued (packet_id 0) or
+// in flight. `outgoing.stored_id` orders a session's deliveries and names them
+// in later calls. The message is shared and immutable: an implementation may
+// keep the pointer until it has written it. Its steady-clock expiry means
+// nothing across a restart, so `expires_at` carries it as wall-clock time.
+struct StoredDelivery {
+    OutgoingMessage outgoing;
+    std::optional<WallClock::time_point> expires_at;
+    std::uint16_t packet_id = 0;
+    InflightState state = InflightState::AwaitPuback;
+};
+
+struct StoredSubscription {
+    std::string filter;
+    SubscriptionOptions options;
+};
+
+// A persistent session (3.1.1 clean session 0, MQTT 5 Session Expiry > 0).
+struct StoredSession {
+    std::string client_id;
+    std::uint32_t expiry_interval = 0;
+    std::optional<WallClock::time_point> expires_at;  // set while offline; never for kSessionNeverExpires
+    std::vector<StoredSubscription> subscriptions;
+    std::vector<StoredDelivery> deliveries;  // in stored_id order
+    std::vector<std::uint16_t> incoming_qos2;  // QoS 2 packet ids received, PUBREL pending
+};
+
 // Everything loaded at start-up.
 struct StoredState {
     std::vector<StoredWill> wills;
     std::vector<StoredRetained> retained;
+    std::vector<StoredSession> sessions;
 };
 
 class Persistence {
@@ -57,6 +87,23 @@ public:
     // The retained message of a topic was set, or cleared.
     virtual void retained_set(const StoredRetained& retained) = 0;
     virtual void retained_cleared(const std::string& topic) = 0;
+
+    // Persistent sessions. A session is stored when it is created or resumed
+    // with an expiry, and again when it goes offline (with its deadline);
+    // session_removed() drops it with its subscriptions, deliveries and QoS 2 ids.
+    virtual void session_stored(const std::string& client_id, std::uint32_t expiry_interval,
+                                std::optional<WallClock::time_point> expires_at) = 0;
+    virtual void session_removed(const std::string& client_id) = 0;
+    virtual void subscription_stored(const std::string& client_id, const StoredSubscription& subscription) = 0;
+    virtual void subscription_removed(const std::string& client_id, const std::string& filter) = 0;
+    virtual void delivery_stored(const std::string& client_id, const StoredDelivery& delivery) = 0;
+    // A queued delivery went in flight, or a QoS 2 one was received (PUBREC).
+    virtual void delivery_updated(const std::string& client_id, std::uint64_t stored_id, std::uint16_t packet_id,
+                                  InflightState state) = 0;
+    // Acknowledged, refused, expired, or handed to another member of its shared group.
+    virtual void delivery_removed(const std::string& client_id, std::uint64_t stored_id) = 0;
+    virtual void qos2_received(const std::string& client_id, std::uint16_t packet_id) = 0;
+    virtual void qos2_released(const std::string& client_id, std::uint16_t packet_id) = 0;
 
     // Operations are numbered 1, 2, ... in call order: the number of the last
     // one queued. The implementation reports commits through Broker::on_persisted()

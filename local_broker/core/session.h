@@ -34,6 +34,7 @@ struct OutgoingMessage {
     bool retain = false;  // the RETAIN flag this delivery carries
     std::vector<std::uint32_t> subscription_identifiers;
     std::string shared_name;  // "$share/..." when delivered through a shared subscription
+    std::uint64_t stored_id = 0;  // its number in durable storage (stored sessions), else 0
 };
 
 enum class InflightState : std::uint8_t { AwaitPuback, AwaitPubrec, AwaitPubcomp };
@@ -59,6 +60,10 @@ struct Session {
     LazyQueue<OutgoingMessage> queue;  // waiting for an in-flight slot (or for the client)
     std::uint32_t dropped_messages = 0;    // messages dropped because the client could not keep up
     bool slow = false;  // held its publishers back too long: overflow is dropped instead
+    // Durable storage: the session is in the store (it has an expiry), and the
+    // number of the last delivery stored for it.
+    bool stored = false;
+    std::uint64_t last_stored_id = 0;
 
     // Flow control: publishers paused because this client cannot keep up.
     // Created when that first happens; most sessions never need it.

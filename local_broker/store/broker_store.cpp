@@ -99,6 +99,44 @@ void BrokerStore::retained_set(const core::StoredRetained& retained) { enqueue(R
 
 void BrokerStore::retained_cleared(const std::string& topic) { enqueue(RetainedCleared{topic}); }
 
+void BrokerStore::session_stored(const std::string& client_id, std::uint32_t expiry_interval,
+                                 std::optional<core::WallClock::time_point> expires_at) {
+    enqueue(SessionStored{client_id, expiry_interval, expires_at});
+}
+
+void BrokerStore::session_removed(const std::string& client_id) { enqueue(SessionRemoved{client_id}); }
+
+void BrokerStore::subscription_stored(const std::string& client_id, const core::StoredSubscription& subscription) {
+    enqueue(SubscriptionStored{client_id, subscription});
+}
+
+void BrokerStore::subscription_removed(const std::string& client_id, const std::string& filter) {
+    enqueue(SubscriptionRemoved{client_id, filter});
+}
+
+// Keeps the shared message pointer, not a copy of the payload: the message is
+// immutable and its reference count is atomic.
+void BrokerStore::delivery_stored(const std::string& client_id, const core::StoredDelivery& delivery) {
+    enqueue(DeliveryStored{client_id, delivery});
+}
+
+void BrokerStore::delivery_updated(const std::string& client_id, std::uint64_t stored_id, std::uint16_t packet_id,
+                                   core::InflightState state) {
+    enqueue(DeliveryUpdated{client_id, stored_id, packet_id, state});
+}
+
+void BrokerStore::delivery_removed(const std::string& client_id, std::uint64_t stored_id) {
+    enqueue(DeliveryRemoved{client_id, stored_id});
+}
+
+void BrokerStore::qos2_received(const std::string& client_id, std::uint16_t packet_id) {
+    enqueue(Qos2Received{client_id, packet_id});
+}
+
+void BrokerStore::qos2_released(const std::string& client_id, std::uint16_t packet_id) {
+    enqueue(Qos2Released{client_id, packet_id});
+}
+
 void BrokerStore::enqueue(StoreOperation operation) {
     bool first = false;
     {

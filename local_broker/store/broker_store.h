@@ -1,6 +1,6 @@
 #pragma once
 // The broker's durable state in SQLite (core::Persistence): Wills of live
-// connections, pending Wills, retained messages.
+// connections, pending Wills, retained messages, persistent sessions.
 //
 // Life cycle (owner's thread: gateway/ or a test):
 //   BrokerStore store{path, options};   // opens and migrates; throws StoreError
@@ -98,6 +98,17 @@ public:
     void will_removed(const std::string& client_id) override;
     void retained_set(const core::StoredRetained& retained) override;
     void retained_cleared(const std::string& topic) override;
+    void session_stored(const std::string& client_id, std::uint32_t expiry_interval,
+                        std::optional<core::WallClock::time_point> expires_at) override;
+    void session_removed(const std::string& client_id) override;
+    void subscription_stored(const std::string& client_id, const core::StoredSubscription& subscription) override;
+    void subscription_removed(const std::string& client_id, const std::string& filter) override;
+    void delivery_stored(const std::string& client_id, const core::StoredDelivery& delivery) override;
+    void delivery_updated(const std::string& client_id, std::uint64_t stored_id, std::uint16_t packet_id,
+                          core::InflightState state) override;
+    void delivery_removed(const std::string& client_id, std::uint64_t stored_id) override;
+    void qos2_received(const std::string& client_id, std::uint16_t packet_id) override;
+    void qos2_released(const std::string& client_id, std::uint16_t packet_id) override;
     // Event-loop thread (the one that queues); lock-free.
     std::uint64_t last_sequence() const override { return queued_total_.load(std::memory_order_relaxed); }
 

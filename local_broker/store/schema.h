@@ -10,6 +10,20 @@
 //     connection ended (due_ms: when it goes out).
 //   retained(topic TEXT PRIMARY KEY, payload BLOB, qos INTEGER,
 //            properties BLOB, expires_ms INTEGER NULL)
+// Version 2 (persistent sessions):
+//   sessions(client_id TEXT PRIMARY KEY, expiry_s INTEGER, expires_ms INTEGER NULL)
+//     expires_ms NULL while the session's client is connected, or when it never
+//     expires (expiry_s 4294967295).
+//   subscriptions(client_id, filter, qos, no_local, retain_as_published,
+//                 identifier; PRIMARY KEY(client_id, filter))
+//   deliveries(client_id, id, topic, payload, message_qos, message_retain,
+//              properties, expires_ms NULL, will, qos, retain, identifiers,
+//              shared_name, packet_id, state; PRIMARY KEY(client_id, id))
+//     a QoS 1/2 message for a session: queued (packet_id 0) or in flight
+//     (state 0 awaiting PUBACK, 1 PUBREC, 2 PUBCOMP); id gives the order;
+//     identifiers are 4-byte big-endian Subscription Identifiers.
+//   incoming_qos2(client_id, packet_id): QoS 2 messages received from the
+//     client whose PUBREL has not arrived.
 // Times are milliseconds since the Unix epoch; properties are properties_blob.h
 // blobs.
 

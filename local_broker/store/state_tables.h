@@ -1,6 +1,8 @@
 #pragma once
 // The SQL of the broker's durable state (schema.h): applies StoreOperations
 // with statements prepared once, and reads everything back at start-up.
+// Subscriptions, deliveries and QoS 2 ids of a client without a session row
+// are left over from nothing the broker wrote; load() ignores them.
 //
 // Threading: that of its Database, which must outlive it. apply() runs inside
 // the caller's transaction. Errors: StoreError from SQLite. load() skips a row
@@ -28,9 +30,22 @@ private:
     void apply_one(const WillRemoved& removed);
     void apply_one(const RetainedSet& set);
     void apply_one(const RetainedCleared& cleared);
+    void apply_one(const SessionStored& stored);
+    void apply_one(const SessionRemoved& removed);
+    void apply_one(const SubscriptionStored& stored);
+    void apply_one(const SubscriptionRemoved& removed);
+    void apply_one(const DeliveryStored& stored);
+    void apply_one(const DeliveryUpdated& updated);
+    void apply_one(const DeliveryRemoved& removed);
+    void apply_one(const Qos2Received& received);
+    void apply_one(const Qos2Released& released);
 
     void load_wills(core::StoredState& state);
     void load_retained(core::StoredState& state);
+    void load_sessions(core::StoredState& state);
+    void load_subscriptions(core::StoredState& state);
+    void load_deliveries(core::StoredState& state);
+    void load_incoming_qos2(core::StoredState& state);
 
     Database& database_;
     Statement put_will_;
@@ -38,6 +53,18 @@ private:
     Statement delete_will_;
     Statement put_retained_;
     Statement delete_retained_;
+    Statement put_session_;
+    Statement delete_session_;
+    Statement delete_session_subscriptions_;
+    Statement delete_session_deliveries_;
+    Statement delete_session_qos2_;
+    Statement put_subscription_;
+    Statement delete_subscription_;
+    Statement put_delivery_;
+    Statement update_delivery_;
+    Statement delete_delivery_;
+    Statement put_qos2_;
+    Statement delete_qos2_;
 };
 
 }  // namespace wg::store

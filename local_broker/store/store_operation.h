@@ -3,6 +3,8 @@
 // call becomes until the writer thread commits it. Plain values.
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -34,6 +36,56 @@ struct RetainedCleared {
     std::string topic;
 };
 
-using StoreOperation = std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared>;
+struct SessionStored {
+    std::string client_id;
+    std::uint32_t expiry_interval = 0;
+    std::optional<core::WallClock::time_point> expires_at;
+};
+
+struct SessionRemoved {
+    std::string client_id;
+};
+
+struct SubscriptionStored {
+    std::string client_id;
+    core::StoredSubscription subscription;
+};
+
+struct SubscriptionRemoved {
+    std::string client_id;
+    std::string filter;
+};
+
+struct DeliveryStored {
+    std::string client_id;
+    core::StoredDelivery delivery;
+};
+
+struct DeliveryUpdated {
+    std::string client_id;
+    std::uint64_t stored_id = 0;
+    std::uint16_t packet_id = 0;
+    core::InflightState state = core::InflightState::AwaitPuback;
+};
+
+struct DeliveryRemoved {
+    std::string client_id;
+    std::uint64_t stored_id = 0;
+};
+
+struct Qos2Received {
+    std::string client_id;
+    std::uint16_t packet_id = 0;
+};
+
+struct Qos2Released {
+    std::string client_id;
+    std::uint16_t packet_id = 0;
+};
+
+using StoreOperation =
+    std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared, SessionStored, SessionRemoved,
+                 SubscriptionStored, SubscriptionRemoved, DeliveryStored, DeliveryUpdated, DeliveryRemoved,
+                 Qos2Received, Qos2Released>;
 
 }  // namespace wg::store

@@ -87,7 +87,7 @@ TEST_CASE("reopening_keeps_the_data_and_the_schema_version", "[unit][store]") {
         database.exec("INSERT INTO retained(topic, payload, qos) VALUES('a/b', x'00ff', 1)");
     }
     Database database = Database::open(path, wg::store::broker_schema());
-    CHECK(database.schema_version() == 1);
+    CHECK(database.schema_version() == static_cast<std::int64_t>(wg::store::broker_schema().size()));
     Statement select{database, "SELECT topic, payload, qos FROM retained"};
     REQUIRE(select.step());
     CHECK(select.column_text(0) == "a/b");
@@ -138,7 +138,25 @@ TEST_CASE("a_database_from_a_newer_schema_version_is_refused_naming_the_path", "
     }
     const std::string message = open_error(path, wg::store::broker_schema());
     CHECK_THAT(message, Catch::StartsWith(path.string() + ": cannot open: schema version 99 is newer"));
-    CHECK_THAT(message, Catch::Contains("supports (1)"));
+    CHECK_THAT(message, Catch::Contains("supports (" + std::to_string(wg::store::broker_schema().size()) + ")"));
+}
+
+TEST_CASE("a_version_1_database_migrates_to_persistent_sessions_keeping_its_rows", "[unit][store]") {
+    TempDir dir;
+    const auto path = dir.file("willgate.db");
+    {
+        Database database = Database::open(path, wg::store::broker_schema().first(1));
+        database.exec("INSERT INTO retained(topic, payload, qos) VALUES('a/b', 'on', 1)");
+        CHECK(database.schema_version() == 1);
+    }
+    Database database = Database::open(path, wg::store::broker_schema());
+    CHECK(database.schema_version() == 2);
+    Statement retained{database, "SELECT payload FROM retained WHERE topic = 'a/b'"};
+    REQUIRE(retained.step());
+    CHECK(retained.column_text(0) == "on");
+    Statement sessions{database, "SELECT count(*) FROM sessions"};
+    REQUIRE(sessions.step());
+    CHECK(sessions.column_int(0) == 0);
 }
 
 TEST_CASE("a_file_that_is_not_a_database_is_refused_naming_the_path_and_cause", "[unit][store]") {
