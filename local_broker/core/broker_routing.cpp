@@ -76,6 +76,21 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     const std::size_t reached = route(message, &session);
     current_publisher_ = nullptr;
     const ReasonCode ack = v5 && reached == 0 ? ReasonCode::NoMatchingSubscribers : ReasonCode::Success;
+    const bool must_store = qos != QoS::AtMostOnce && persistence_ &&
+                            (message->retain || stored_while_routing_ || (qos == QoS::ExactlyOnce && session.stored));
+    if (must_store && !persistence_->healthy()) {
+        // Queued for a persistent session while the store fails: not
+        // acknowledged, so that the publisher keeps it (it may still reach
+        // online subscribers, and the store, once the disk recovers).
+        if (!v5) {
+            protocol_error(connection, ReasonCode::QuotaExceeded,
+                           "the store cannot take messages for persistent sessions (disk full or I/O error)");
+            return;
+        }
+        if (qos == QoS::AtLeastOnce) send(connection, codec::Puback{packet_id, ReasonCode::QuotaExceeded, {}});
+        else send(connection, codec::Pubrec{packet_id, ReasonCode::QuotaExceeded, {}});
+        return;
+    }
     switch (qos) {
         case QoS::AtMostOnce:
             break;
@@ -91,9 +106,7 @@ void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     }
     // Acknowledged means stored: a retained message, and copies queued for
     // persistent sessions, are committed before the PUBACK/PUBREC goes out.
-    if (qos != QoS::AtMostOnce && persistence_ &&
-        (message->retain || stored_while_routing_ || (qos == QoS::ExactlyOnce && session.stored)))
-        hold_until_persisted(connection);
+    if (must_store) hold_until_persisted(connection);
 }
 
 void Broker::handle_puback(Connection& connection, std::uint16_t packet_id) {

@@ -13,23 +13,9 @@ import pytest
 import mqtt5 as m5
 import mqtt_raw as raw
 from mqtt_paho import unique
-from willgate_harness import Broker, willgate_argv, willgate_binary
+from willgate_harness import Broker, kill_hard, start_first, willgate_argv, willgate_binary
 
 pytestmark = pytest.mark.willgate_only
-
-
-def start_first(tmp_path, data_dir, durability=None):
-    config = None
-    if durability:
-        config = tmp_path / "first.toml"
-        config.write_text(f'[storage]\ndata_dir = "{data_dir}"\ndurability = "{durability}"\n')
-    broker = Broker(willgate_argv(willgate_binary(), data_dir, config, "127.0.0.1", ()), tmp_path, "willgate")
-    return broker.start()
-
-
-def kill_hard(broker):
-    broker.stop(sig=signal.SIGKILL)
-    assert broker.returncode == -signal.SIGKILL
 
 
 def collect_retained(client, filter_, expected, timeout=15.0):

@@ -445,3 +445,23 @@ class Tool:
             self.proc.wait(timeout=10)
         self._thread.join(timeout=5)
         self.proc.stdout.close()
+
+
+def start_first(tmp_path: Path, data_dir: Path, durability: str | None = None,
+                limits: dict | None = None) -> "Broker":
+    """A gateway on `data_dir` that a durability test will stop on purpose
+    (kill -9); the restarted one comes from broker_factory, whose teardown
+    insists on a clean exit."""
+    config = tmp_path / "first.toml"
+    text = willgate_config_text(data_dir, limits)
+    if durability:
+        text = text.replace("[storage]\n", f"[storage]\ndurability = {_toml_value(durability)}\n", 1)
+    config.write_text(text)
+    broker = Broker(willgate_argv(willgate_binary(), data_dir, config, "127.0.0.1", ()), tmp_path, "willgate")
+    return broker.start()
+
+
+def kill_hard(broker: "Broker") -> None:
+    broker.stop(sig=signal.SIGKILL)
+    assert broker.returncode == -signal.SIGKILL
+
