@@ -96,6 +96,11 @@ std::optional<std::string> check_data_dir(std::string_view data_dir) {
     return std::nullopt;
 }
 
+std::optional<std::string> check_database(std::string_view database) {
+    if (database.empty() || database.back() == '/') return "must name a file";
+    return check_data_dir(database);
+}
+
 std::optional<ListenerConflict> find_listener_conflict(const std::vector<Listener>& listeners) {
     for (std::size_t second = 1; second < listeners.size(); ++second) {
         const Listener& later = listeners[second];

@@ -40,6 +40,7 @@ std::optional<std::string> check_bind_address(std::string_view address);
 std::optional<std::string> check_log_level(std::string_view level);
 
 std::optional<std::string> check_data_dir(std::string_view data_dir);
+std::optional<std::string> check_database(std::string_view database);
 std::optional<std::string> check_durability(std::string_view durability);
 
 // Two listeners conflict when they would bind the same port (other than 0) on the same

@@ -33,6 +33,8 @@ struct Logging {
 
 struct Storage {
     std::string data_dir = "/var/lib/willgate";
+    // The SQLite database: relative to data_dir unless absolute.
+    std::string database = "willgate.db";
     // "process-crash": a commit survives a crash or kill -9 of the gateway (no fsync per
     // commit); "power-loss": it also survives a power cut (fsync per commit).
     std::string durability = "process-crash";

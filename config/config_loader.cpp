@@ -28,7 +28,7 @@ constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_queued_messages", "max_output_buffer", "connect_timeout",
     "max_topic_alias",     "max_keep_alive"};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
-constexpr std::array<std::string_view, 2> kStorageKeys{"data_dir", "durability"};
+constexpr std::array<std::string_view, 3> kStorageKeys{"data_dir", "database", "durability"};
 
 constexpr std::size_t kMaxSuggestionDistance = 2;
 
@@ -119,6 +119,7 @@ public:
         if (const toml::table* storage = child_table(root, "storage")) {
             reject_unknown_keys(*storage, "storage", kStorageKeys);
             read_string(*storage, "storage", "data_dir", check_data_dir, config.storage.data_dir);
+            read_string(*storage, "storage", "database", check_database, config.storage.database);
             read_string(*storage, "storage", "durability", check_durability, config.storage.durability);
         }
         config.source = file_;

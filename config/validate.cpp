@@ -60,6 +60,7 @@ void validate(const Config& config) {
 
     validator.check(check_log_level(config.log.level), "log.level");
     validator.check(check_data_dir(config.storage.data_dir), "storage.data_dir");
+    validator.check(check_database(config.storage.database), "storage.database");
     validator.check(check_durability(config.storage.durability), "storage.durability");
 }
 

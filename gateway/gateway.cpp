@@ -50,7 +50,8 @@ int run(const config::Config& config) {
     store_options.database.durability = config.storage.durability == "power-loss"
                                             ? store::Durability::PowerLossSafe
                                             : store::Durability::ProcessCrashSafe;
-    store::BrokerStore store(std::filesystem::path(data_directory.path()) / "willgate.db", store_options);
+    // An absolute storage.database replaces the directory part.
+    store::BrokerStore store(std::filesystem::path(data_directory.path()) / config.storage.database, store_options);
     core::StoredState stored = store.load();
 
     asio::io_context io(1);

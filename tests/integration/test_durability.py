@@ -7,6 +7,7 @@ broker_factory, whose teardown insists on a clean exit."""
 import os
 import signal
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +209,79 @@ def test_full_disk_refuses_retained_messages_and_keeps_what_was_stored(tmp_path,
     watcher.connect(unique("watcher-"))
     got = collect_retained(watcher, f"r/{prefix}/#", expected=len(acked))
     assert set(got) == {f"r/{prefix}/{i}" for i in acked}
+
+
+@pytest.fixture
+def unprivileged_dir():
+    """A directory outside pytest's private tmp tree (which only its owner can
+    enter) with a copy of the willgate binary, and an argv prefix that runs a
+    command as an unprivileged user: root reads any file, so permission tests
+    drop to `nobody` when run as root."""
+    import shutil
+    import tempfile
+    base = Path(tempfile.mkdtemp(prefix="willgate-perm-"))
+    base.chmod(0o755)
+    binary = base / "willgate"
+    shutil.copy2(willgate_binary(), binary)
+    prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    try:
+        yield base, [*prefix, str(binary)]
+    finally:
+        for path in [base, *base.rglob("*")]:
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def make_database(base, willgate):
+    """A data directory the unprivileged user may write, with a database
+    created by a first run of the gateway."""
+    data_dir = base / "data"
+    data_dir.mkdir()
+    data_dir.chmod(0o777)
+    first = subprocess.run(["timeout", "-s", "TERM", "1", *willgate, "--data-dir", str(data_dir), "-p", "0",
+                            "--bind", "127.0.0.1"], capture_output=True, text=True, timeout=30)
+    assert "listening on" in first.stderr, first.stderr
+    return data_dir, data_dir / "willgate.db"
+
+
+def refused_start(willgate, *args):
+    result = subprocess.run([*willgate, "-p", "0", "--bind", "127.0.0.1", *args],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1, result.stderr
+    return result.stderr
+
+
+def test_unreadable_database_refuses_start_up_naming_the_file(unprivileged_dir):
+    base, willgate = unprivileged_dir
+    data_dir, db = make_database(base, willgate)
+    db.chmod(0o000)  # the file belongs to the unprivileged user, who may now not read it
+    before = db.read_bytes() if os.geteuid() == 0 else None
+    stderr = refused_start(willgate, "--data-dir", str(data_dir))
+    assert f"{db}: cannot open" in stderr and "Permission denied" in stderr, stderr
+    if before is not None:
+        assert db.read_bytes() == before
+
+
+def test_read_only_database_refuses_start_up_naming_the_file(unprivileged_dir):
+    base, willgate = unprivileged_dir
+    data_dir, db = make_database(base, willgate)
+    db.chmod(0o444)
+    before = db.read_bytes()
+    stderr = refused_start(willgate, "--data-dir", str(data_dir))
+    assert f"{db}: cannot open: the file is read-only" in stderr, stderr
+    assert db.read_bytes() == before
+
+
+def test_database_on_a_read_only_path_refuses_start_up_naming_the_path(unprivileged_dir):
+    base, willgate = unprivileged_dir
+    data_dir, _ = make_database(base, willgate)
+    read_only = base / "read-only"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    config = base / "willgate.toml"
+    config.write_text(f'[storage]\ndatabase = "{read_only / "willgate.db"}"\n')
+    config.chmod(0o644)
+    stderr = refused_start(willgate, "--config", str(config), "--data-dir", str(data_dir))
+    assert f"{read_only / 'willgate.db'}: cannot open" in stderr and "not writable" in stderr, stderr
+    assert not (read_only / "willgate.db").exists()

@@ -9,9 +9,10 @@ import signal
 
 import pytest
 
+import mqtt5 as m5
 import mqtt_raw as raw
 from mqtt_paho import unique
-from willgate_harness import kill_hard, start_first
+from willgate_harness import Broker, kill_hard, start_first, willgate_argv, willgate_binary
 
 pytestmark = pytest.mark.willgate_only
 
@@ -166,3 +167,59 @@ def test_unacknowledged_deliveries_are_resent_with_their_packet_ids_after_kill_9
         again.send(raw.puback(p.pid))
     assert receive_numbers(again, set(range(20, 40))) == list(range(20, 40))
     assert acked == set(range(40))
+
+
+def test_full_disk_refuses_messages_for_persistent_sessions_and_keeps_the_acknowledged_ones(
+        tmp_path, broker_factory, clients_of):
+    """The database cannot grow (a file size limit stands in for a full disk).
+    The message whose commit fails is not acknowledged (its publisher gets
+    DISCONNECT 0x97); while the store fails, further messages for the
+    persistent session get PUBACK 0x97 (MQTT 5) or close the connection
+    (3.1.1). Every acknowledged message reaches the subscriber after a restart."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    argv = ["prlimit", "--fsize=262144", "--"] + willgate_argv(willgate_binary(), data_dir, None, "127.0.0.1", ())
+    full = Broker(argv, tmp_path, "willgate").start()
+    topic, sub_id = f"numbers/{unique('d')}", unique("offline-sub-")
+    acked = []
+    try:
+        subscribe_persistent(full.host, full.port, sub_id, topic)
+        publisher = m5.Raw5(raw.RawClient(full.host, full.port))
+        publisher.connect(unique("pub-"))
+        for i in range(200):
+            pid = publisher.next_pid()
+            publisher.send(m5.publish5(topic, b"%d " % i + b"z" * 16384, 1, pid=pid))
+            reply = publisher.c.recv_packet(10)
+            if reply.type == raw.DISCONNECT:
+                assert m5.parse_disconnect(reply).reason == 0x97
+                break
+            ack = m5.parse_ack(reply)
+            assert (ack.type, ack.pid, ack.reason) == (raw.PUBACK, pid, 0x00), f"{ack!r}"
+            acked.append(i)
+        else:
+            raise AssertionError("the size limit was never reached")
+        assert acked, "nothing could be stored at all"
+        publisher.c.wait_closed()
+        full.wait_for_log(r"willgate\.db.*operations kept for the next attempt", timeout=10)
+
+        again = m5.Raw5(raw.RawClient(full.host, full.port))
+        again.connect(unique("pub-"))
+        assert again.publish(topic, b"999 refused", qos=1).reason == 0x97
+        v3 = raw.RawClient(full.host, full.port)
+        v3.connect(unique("pub3-"))
+        v3.send(raw.publish_packet(topic, b"998 refused", qos=1, pid=1))
+        assert all(p.type != raw.PUBACK for p in v3.wait_closed()), "acknowledged without being stored"
+        # Messages for clean sessions still flow.
+        bystander = m5.Raw5(raw.RawClient(full.host, full.port))
+        bystander.connect(unique("bystander-"))
+        bystander.subscribe([(f"live/{sub_id}", 1)])
+        assert again.publish(f"live/{sub_id}", b"still here", qos=1).reason == 0x00
+        assert bystander.expect_publish().payload == b"still here"
+    finally:
+        full.stop(sig=signal.SIGKILL)
+
+    restarted = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    sub = clients_of(restarted).raw()
+    assert sub.connect(sub_id, clean_session=False)[0]
+    got = receive_numbers(sub, set(acked))
+    assert got[:len(acked)] == acked

@@ -29,6 +29,7 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.limits.max_keep_alive == expected.limits.max_keep_alive);
     CHECK(actual.log.level == expected.log.level);
     CHECK(actual.storage.data_dir == expected.storage.data_dir);
+    CHECK(actual.storage.database == expected.storage.database);
     CHECK(actual.storage.durability == expected.storage.durability);
 }
 
@@ -49,6 +50,7 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.limits.max_keep_alive == 0);
     CHECK(config.log.level == "info");
     CHECK(config.storage.data_dir == "/var/lib/willgate");
+    CHECK(config.storage.database == "willgate.db");
     CHECK(config.storage.durability == "process-crash");
     CHECK(config.source.empty());
     CHECK_NOTHROW(wg::config::validate(config));
@@ -74,6 +76,7 @@ level = "debug"
 
 [storage]
 data_dir = "/srv/willgate"
+database = "/mnt/ssd/willgate.db"
 durability = "power-loss"
 
 [limits]
@@ -110,6 +113,7 @@ port = 0
     CHECK(config.limits.max_keep_alive == 65535);
     CHECK(config.log.level == "debug");
     CHECK(config.storage.data_dir == "/srv/willgate");
+    CHECK(config.storage.database == "/mnt/ssd/willgate.db");
     CHECK(config.storage.durability == "power-loss");
     CHECK(config.source == "all.toml");
 }

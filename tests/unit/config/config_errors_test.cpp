@@ -307,6 +307,11 @@ TEST_CASE("validate_checks_a_config_built_in_code", "[unit][config]") {
     CHECK(validate_error(config).key() == "storage.data_dir");
 }
 
+TEST_CASE("a_database_path_naming_a_directory_names_file_line_and_key", "[unit][config]") {
+    CHECK(std::string{parse_error("[storage]\ndatabase = \"db/\"\n").what()} ==
+          "test.toml:2: storage.database: must name a file");
+}
+
 TEST_CASE("unknown_durability_names_file_line_and_key", "[unit][config]") {
     CHECK(std::string{parse_error("[storage]\ndurability = \"sometimes\"\n").what()} ==
           "test.toml:2: storage.durability: unknown durability \"sometimes\" (expected process-crash or "
