@@ -20,6 +20,7 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: willgate-bench SUBCOMMAND [--host 127.0.0.1] [--port 1883] [options]\n"
     "  fanin       --qos 0|1 --publishers 8 --payload 64 --seconds 5 [--window 64]\n"
+    "              [--offline-subscriber] (QoS 1: the subscriber's persistent session is offline)\n"
     "  fanout      --subscribers 50 --payload 64 --seconds 5 [--window 1000]\n"
     "  latency     --rate 5000 --payload 64 --seconds 5 [--burst 1]\n"
     "  connections --count 10000 --keepalive 60 [--inflight 256] [--timeout 120]\n"

@@ -6,6 +6,8 @@
 // "sent" counts whole packets the broker got.
 // QoS 1: each publisher keeps at most `window` PUBLISHes unacknowledged; a PUBACK for id k
 // sends the next message with the same id k. The subscriber PUBACKs every message.
+// --offline-subscriber (QoS 1): the subscriber's persistent session is offline while the
+// publishers run; the figure is PUBACKs per second, and the subscriber drains afterwards.
 #include <stdexcept>
 
 #include "bench/clock.h"
@@ -25,8 +27,8 @@ constexpr int kWritesPerWakeup = 4;
 
 class Subscriber final : public SessionHandler {
 public:
-    Subscriber(EventLoop& loop, std::uint8_t qos)
-        : SessionHandler(loop, {"subscriber", "wgb-fanin-sub-", 1, 60, "bench/#", qos}) {}
+    Subscriber(EventLoop& loop, std::uint8_t qos, bool clean_session = true)
+        : SessionHandler(loop, {"subscriber", "wgb-fanin-sub-", 1, 60, "bench/#", qos, clean_session}) {}
 
     std::uint64_t received() const { return received_; }
     std::int64_t first_ns() const { return first_ns_; }
@@ -102,6 +104,12 @@ public:
         return total;
     }
 
+    std::uint64_t acked() const {
+        std::uint64_t total = 0;
+        for (const State& state : states_) total += state.acked;
+        return total;
+    }
+
     std::uint64_t unacked() const {
         std::uint64_t total = 0;
         for (const State& state : states_) total += state.queued - state.acked;
@@ -170,10 +178,80 @@ FaninSettings parse_fanin(Options& options) {
     settings.seconds = options.integer("seconds", 5, 1, 3600);
     settings.window = static_cast<std::size_t>(options.integer("window", 64, 1, 65535));
     settings.quiet_ms = options.integer("quiet-ms", 1000, 100, 60000);
+    settings.offline_subscriber = options.flag("offline-subscriber");
+    if (settings.offline_subscriber && settings.qos != 1) throw UsageError{"--offline-subscriber needs --qos 1"};
     return settings;
 }
 
+namespace {
+
+void connect_role(EventLoop& loop, SessionHandler& role, const sockaddr_in& address, const char* what) {
+    role.connect_all(address);
+    if (!run_until(loop, monotonic_ns() + 10 * kNanosPerSecond, [&] { return role.all_ready(); })) {
+        throw std::runtime_error{std::string{"fanin: "} + what + " not ready within 10 s"};
+    }
+}
+
+// Publishers against an offline persistent session, then the drain.
+std::string run_fanin_offline(const FaninSettings& settings) {
+    EventLoop loop;
+    {
+        Subscriber subscriber(loop, settings.qos, false);
+        connect_role(loop, subscriber, settings.address, "the subscriber (first connection)");
+        subscriber.disconnect_all();
+    }
+    Publishers publishers(loop, settings);
+    connect_role(loop, publishers, settings.address, "the publishers");
+
+    const CpuSample cpu_start = sample_cpu();
+    const std::int64_t start_ns = monotonic_ns();
+    publishers.start();
+    run_until(loop, start_ns + settings.seconds * kNanosPerSecond, [] { return false; });
+    publishers.stop();
+    run_until(loop, monotonic_ns() + 30 * kNanosPerSecond, [&] { return publishers.unacked() == 0; });
+    const std::int64_t stop_ns = monotonic_ns();
+    CpuSample cpu_end = sample_cpu();
+    cpu_end.wall_ns = stop_ns;
+    const CpuUse cpu = cpu_between(cpu_start, cpu_end);
+    const std::uint64_t acked = publishers.acked();
+    publishers.disconnect_all();
+
+    Subscriber drain(loop, settings.qos, false);
+    connect_role(loop, drain, settings.address, "the subscriber (reconnection)");
+    const std::int64_t drain_start_ns = monotonic_ns();
+    run_until(loop, drain_start_ns + 120 * kNanosPerSecond, [&] { return drain.received() >= acked; });
+    run_until_quiet(loop, settings.quiet_ms * kNanosPerMilli, monotonic_ns() + 30 * kNanosPerSecond,
+                    [&] { return std::max(drain_start_ns, drain.last_ns()); });
+    const double drain_s = seconds_between(drain_start_ns, drain.last_ns());
+    const double send_s = seconds_between(start_ns, stop_ns);
+    JsonLine json;
+    json.text("scenario", "fanin")
+        .integer("qos", settings.qos)
+        .integer("publishers", static_cast<std::int64_t>(settings.publishers))
+        .integer("payload", static_cast<std::int64_t>(settings.payload))
+        .integer("window", static_cast<std::int64_t>(settings.window))
+        .integer("offline_subscriber", 1)
+        .number("send_s", send_s)
+        .integer("sent", static_cast<std::int64_t>(publishers.sent()))
+        .integer("acked", static_cast<std::int64_t>(acked))
+        .integer("received", static_cast<std::int64_t>(drain.received()))
+        .integer("loss", static_cast<std::int64_t>(acked) - static_cast<std::int64_t>(drain.received()))
+        .number("acked_per_s", send_s > 0 ? static_cast<double>(acked) / send_s : 0)
+        .number("drain_s", drain_s)
+        .number("drain_per_s", drain_s > 0 ? static_cast<double>(drain.received()) / drain_s : 0)
+        .number("tool_cpu_s", cpu.cpu_seconds)
+        .number("tool_user_s", cpu.user_seconds)
+        .number("tool_sys_s", cpu.system_seconds)
+        .number("tool_cpu_pct", cpu.percent_of_core)
+        .integer("errors", static_cast<std::int64_t>(drain.lost() + publishers.lost()));
+    drain.disconnect_all();
+    return json.str();
+}
+
+}  // namespace
+
 std::string run_fanin(const FaninSettings& settings) {
+    if (settings.offline_subscriber) return run_fanin_offline(settings);
     EventLoop loop;
     Subscriber subscriber(loop, settings.qos);
     subscriber.connect_all(settings.address);

@@ -22,6 +22,11 @@ struct FaninSettings {
     std::int64_t seconds = 5;
     std::size_t window = 64;  // QoS 1: unacknowledged PUBLISHes per publisher
     std::int64_t quiet_ms = 1000;
+    // QoS 1: the subscriber has a persistent session (clean session 0) and is
+    // offline while the publishers run, so every message is queued (and, with
+    // a durable store, committed before its PUBACK); it reconnects afterwards
+    // and drains the queue, which checks that nothing acknowledged was lost.
+    bool offline_subscriber = false;
 };
 FaninSettings parse_fanin(Options& options);
 std::string run_fanin(const FaninSettings& settings);

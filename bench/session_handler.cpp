@@ -19,6 +19,7 @@ SessionHandler::SessionHandler(EventLoop& loop, RoleSettings settings)
         mqtt::ConnectFields fields;
         fields.client_id = settings_.client_id_base + pid + "-" + std::to_string(i);
         fields.keep_alive = settings_.keep_alive;
+        fields.clean_session = settings_.clean_session;
         connect_packets_.push_back(mqtt::encode_connect(fields));
     }
     if (!settings_.filter.empty()) {

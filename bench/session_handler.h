@@ -29,6 +29,7 @@ struct RoleSettings {
     std::uint16_t keep_alive = 60;
     std::string filter;    // subscribe to this after CONNACK; empty: no subscription
     std::uint8_t qos = 0;  // subscription QoS
+    bool clean_session = true;
 };
 
 class SessionHandler : public ClientHandler {

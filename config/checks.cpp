@@ -82,8 +82,8 @@ std::optional<std::string> check_log_level(std::string_view level) {
 }
 
 std::optional<std::string> check_durability(std::string_view durability) {
-    if (durability == "process-crash" || durability == "power-loss") return std::nullopt;
-    return "unknown durability \"" + std::string{durability} + "\" (expected process-crash or power-loss)";
+    if (durability == "process-crash" || durability == "power-loss" || durability == "none") return std::nullopt;
+    return "unknown durability \"" + std::string{durability} + "\" (expected process-crash, power-loss or none)";
 }
 
 std::optional<std::string> check_data_dir(std::string_view data_dir) {

@@ -36,7 +36,8 @@ struct Storage {
     // The SQLite database: relative to data_dir unless absolute.
     std::string database = "willgate.db";
     // "process-crash": a commit survives a crash or kill -9 of the gateway (no fsync per
-    // commit); "power-loss": it also survives a power cut (fsync per commit).
+    // commit); "power-loss": it also survives a power cut (fsync per commit); "none":
+    // nothing is stored, everything lives in memory (as with Mosquitto's persistence false).
     std::string durability = "process-crash";
 };
 

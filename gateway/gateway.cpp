@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <optional>
 
 #include <asio.hpp>
 
@@ -44,27 +45,32 @@ int run(const config::Config& config) {
     // store reports and survives, instead of killing the gateway.
     std::signal(SIGXFSZ, SIG_IGN);
     DataDirectory data_directory(config.storage.data_dir);
-    // Wills of live connections and retained messages; what the previous run
-    // left behind is published or restored before the first client connects.
-    store::BrokerStoreOptions store_options;
-    store_options.database.durability = config.storage.durability == "power-loss"
-                                            ? store::Durability::PowerLossSafe
-                                            : store::Durability::ProcessCrashSafe;
-    // An absolute storage.database replaces the directory part.
-    store::BrokerStore store(std::filesystem::path(data_directory.path()) / config.storage.database, store_options);
-    core::StoredState stored = store.load();
-
     asio::io_context io(1);
     SteadyClock clock;
     core::Broker broker(broker_settings(config.limits), clock);
-    broker.set_persistence(&store);
-    // Commits are reported on the writer thread; the broker hears of them on its loop.
-    store.set_commit_listener([&io, &broker](std::uint64_t sequence) {
-        asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
-    });
-    store.set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
-    broker.restore(std::move(stored));
-    store.start();
+    // Wills of live connections, retained messages and persistent sessions; what
+    // the previous run left behind is published or restored before the first
+    // client connects. With durability "none" they live in memory only.
+    std::optional<store::BrokerStore> store;
+    if (config.storage.durability != "none") {
+        store::BrokerStoreOptions store_options;
+        store_options.database.durability = config.storage.durability == "power-loss"
+                                                ? store::Durability::PowerLossSafe
+                                                : store::Durability::ProcessCrashSafe;
+        // An absolute storage.database replaces the directory part.
+        store.emplace(std::filesystem::path(data_directory.path()) / config.storage.database, store_options);
+        core::StoredState stored = store->load();
+        broker.set_persistence(&*store);
+        // Commits are reported on the writer thread; the broker hears of them on its loop.
+        store->set_commit_listener([&io, &broker](std::uint64_t sequence) {
+            asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
+        });
+        store->set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
+        broker.restore(std::move(stored));
+        store->start();
+    } else {
+        log::warning("storage.durability is \"none\": Wills, retained messages and sessions are not stored");
+    }
     net::BrokerServer server(io, broker, net_settings(config.limits));
     for (const auto& listener : config.listeners) {
         const auto endpoint = server.listen(listener.bind, listener.port);
@@ -81,9 +87,11 @@ int run(const config::Config& config) {
     server.start();
     log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());
     io.run();
-    store.stop();                  // commits what the shutdown queued (the Wills it published)
-    store.set_commit_listener({});  // nothing may post to the loop once it is gone
-    store.set_failure_listener({});
+    if (store) {
+        store->stop();                  // commits what the shutdown queued (the Wills it published)
+        store->set_commit_listener({});  // nothing may post to the loop once it is gone
+        store->set_failure_listener({});
+    }
     log::info("stopped");
     return kExitOk;
 }

@@ -285,3 +285,25 @@ def test_database_on_a_read_only_path_refuses_start_up_naming_the_path(unprivile
     stderr = refused_start(willgate, "--config", str(config), "--data-dir", str(data_dir))
     assert f"{read_only / 'willgate.db'}: cannot open" in stderr and "not writable" in stderr, stderr
     assert not (read_only / "willgate.db").exists()
+
+
+def test_durability_none_stores_nothing(tmp_path, broker_factory, clients_of):
+    """storage.durability = "none": no database file, and a retained message is
+    gone after a restart (the documented trade-off)."""
+    data_dir = tmp_path / "data"
+    config = f'[storage]\ndata_dir = "{data_dir}"\ndurability = "none"\n'
+    first = broker_factory(config_text=config)
+    first.wait_for_log(r'storage\.durability is "none"')
+    publisher = clients_of(first).raw()
+    publisher.connect(unique("pub-"))
+    publisher.send(raw.publish_packet("memory/only", b"gone", qos=1, retain=True, pid=1))
+    publisher.expect(raw.PUBACK)
+    first.stop()
+    first.assert_clean_exit()
+    assert not (data_dir / "willgate.db").exists()
+
+    second = broker_factory(config_text=config)
+    watcher = clients_of(second).raw()
+    watcher.connect(unique("watcher-"))
+    watcher.subscribe([("memory/#", 1)])
+    watcher.ping()  # a retained message would have come before the PINGRESP

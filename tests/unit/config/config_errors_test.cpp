@@ -314,6 +314,6 @@ TEST_CASE("a_database_path_naming_a_directory_names_file_line_and_key", "[unit][
 
 TEST_CASE("unknown_durability_names_file_line_and_key", "[unit][config]") {
     CHECK(std::string{parse_error("[storage]\ndurability = \"sometimes\"\n").what()} ==
-          "test.toml:2: storage.durability: unknown durability \"sometimes\" (expected process-crash or "
-          "power-loss)");
+          "test.toml:2: storage.durability: unknown durability \"sometimes\" (expected process-crash, "
+          "power-loss or none)");
 }
