@@ -67,7 +67,7 @@ void Broker::unstore_delivery(Session& session, const OutgoingMessage& outgoing)
 
 void Broker::restore_session(StoredSession& stored) {
     auto session = std::make_unique<Session>(stored.client_id, stored.expiry_interval);
-    session->stored = true;
+    session->stored = persistence_ != nullptr;
     if (stored.expiry_interval != kSessionNeverExpires) {
         // Online when the previous run stopped uncleanly: it went offline then,
         // and its expiry counts from now.
