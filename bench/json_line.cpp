@@ -55,4 +55,11 @@ JsonLine& JsonLine::text(std::string_view key, std::string_view value) {
     return *this;
 }
 
+JsonLine& JsonLine::tool_cpu(const CpuUse& cpu) {
+    return number("tool_cpu_s", cpu.cpu_seconds)
+        .number("tool_user_s", cpu.user_seconds)
+        .number("tool_sys_s", cpu.system_seconds)
+        .number("tool_cpu_pct", cpu.percent_of_core);
+}
+
 }  // namespace wg::bench

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "bench/cpu_meter.h"
+
 namespace wg::bench {
 
 class JsonLine {
@@ -13,6 +15,8 @@ public:
     JsonLine& integer(std::string_view key, std::int64_t value);
     JsonLine& number(std::string_view key, double value);  // 3 decimals
     JsonLine& text(std::string_view key, std::string_view value);
+    // tool_cpu_s, tool_user_s, tool_sys_s, tool_cpu_pct: the tool's own CPU use.
+    JsonLine& tool_cpu(const CpuUse& cpu);
     std::string str() const { return "{" + body_ + "}"; }
 
 private:

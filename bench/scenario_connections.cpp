@@ -61,10 +61,7 @@ int run_connections(const ConnectionsSettings& settings) {
         .text("first_error", ramp.first_error() == 0 ? "" : std::strerror(ramp.first_error()))
         .number("ramp_s", ramp_s)
         .number("connects_per_s", ramp_s > 0 ? static_cast<double>(ramp.connected()) / ramp_s : 0)
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("pid", getpid());
     std::cout << json.str() << std::endl;
     if (ramp.connected() == 0) return 1;  // nothing to hold

@@ -239,10 +239,7 @@ std::string run_fanin_offline(const FaninSettings& settings) {
         .number("acked_per_s", send_s > 0 ? static_cast<double>(acked) / send_s : 0)
         .number("drain_s", drain_s)
         .number("drain_per_s", drain_s > 0 ? static_cast<double>(drain.received()) / drain_s : 0)
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("errors", static_cast<std::int64_t>(drain.lost() + publishers.lost()));
     drain.disconnect_all();
     return json.str();
@@ -299,10 +296,7 @@ std::string run_fanin(const FaninSettings& settings) {
         .number("sent_per_s", send_s > 0 ? static_cast<double>(sent) / send_s : 0)
         .number("active_s", active_s)
         .number("msgs_per_s", active_s > 0 ? static_cast<double>(received) / active_s : 0)
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("errors", static_cast<std::int64_t>(subscriber.lost() + publishers.lost()));
     publishers.disconnect_all();
     subscriber.disconnect_all();

@@ -163,10 +163,7 @@ std::string run_fanout(const FanoutSettings& settings) {
         .integer("stalls", static_cast<std::int64_t>(publisher.stalls()))
         .number("active_s", active_s)
         .number("deliveries_per_s", active_s > 0 ? static_cast<double>(received) / active_s : 0)
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("errors", static_cast<std::int64_t>(subscribers.lost() + publisher.lost()));
     publisher.disconnect_all();
     subscribers.disconnect_all();

@@ -131,10 +131,7 @@ std::string run_latency(const LatencySettings& settings) {
         .number("p99_us", summary.p99_us)
         .number("p999_us", summary.p999_us)
         .number("max_us", summary.max_us)
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("errors", static_cast<std::int64_t>(subscriber.lost() + publisher.lost()));
     publisher.disconnect_all();
     subscriber.disconnect_all();

@@ -148,10 +148,7 @@ std::string run_willstorm(const WillstormSettings& settings) {
         .integer("wills_duplicate", static_cast<std::int64_t>(watcher.duplicates()))
         .integer("wills_before_close", static_cast<std::int64_t>(early_wills))
         .integer("wills_unknown", static_cast<std::int64_t>(watcher.unknown()))
-        .number("tool_cpu_s", cpu.cpu_seconds)
-        .number("tool_user_s", cpu.user_seconds)
-        .number("tool_sys_s", cpu.system_seconds)
-        .number("tool_cpu_pct", cpu.percent_of_core)
+        .tool_cpu(cpu)
         .integer("errors", static_cast<std::int64_t>(watcher.lost()));
     watcher.disconnect_all();
     return json.str();

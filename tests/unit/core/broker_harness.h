@@ -138,6 +138,13 @@ struct ConnectOptions {
     codec::Properties properties;  // MQTT 5 CONNECT properties
 };
 
+// A 3.1.1 client with clean session 0: its session outlives the connection.
+inline ConnectOptions persistent() {
+    ConnectOptions options;
+    options.clean_session = false;
+    return options;
+}
+
 class BrokerHarness {
 public:
     explicit BrokerHarness(core::BrokerSettings settings = {}) : broker(settings, clock) {

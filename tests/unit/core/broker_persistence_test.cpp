@@ -254,16 +254,6 @@ TEST_CASE("a failed commit withdraws the acknowledgements waiting for it", "[uni
     CHECK_FALSE(bystander->closed());
 }
 
-namespace {
-
-ConnectOptions persistent() {
-    ConnectOptions options;
-    options.clean_session = false;
-    return options;
-}
-
-}  // namespace
-
 TEST_CASE("a clean session writes nothing to the store", "[unit][persistence]") {
     BrokerHarness h;
     RecordingPersistence store;

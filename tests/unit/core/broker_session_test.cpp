@@ -6,16 +6,6 @@ using namespace wg::test;
 using codec::QoS;
 using codec::ReasonCode;
 
-namespace {
-
-ConnectOptions persistent() {
-    ConnectOptions options;
-    options.clean_session = false;
-    return options;
-}
-
-}  // namespace
-
 TEST_CASE("empty client id with clean session 1 gets an assigned id", "[unit][session]") {
     BrokerHarness h;
     auto a = h.connect("");
