@@ -72,17 +72,18 @@ int run(const config::Config& config) {
         log::warning("storage.durability is \"none\": Wills, retained messages and sessions are not stored");
     }
     net::BrokerServer server(io, broker, net_settings(config.limits));
-    for (const auto& listener : config.listeners) {
-        const auto endpoint = server.listen(listener.bind, listener.port);
-        log::info("listening on " + net::endpoint_name(endpoint));
-    }
-
+    // Before the first "listening on": whoever read that line may stop us at once.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const std::error_code& error, int signal_number) {
         if (error) return;
         log::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
         server.stop();
     });
+
+    for (const auto& listener : config.listeners) {
+        const auto endpoint = server.listen(listener.bind, listener.port);
+        log::info("listening on " + net::endpoint_name(endpoint));
+    }
 
     server.start();
     log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());

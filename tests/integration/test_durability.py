@@ -239,9 +239,9 @@ def make_database(base, willgate):
     data_dir = base / "data"
     data_dir.mkdir()
     data_dir.chmod(0o777)
-    first = subprocess.run(["timeout", "-s", "TERM", "1", *willgate, "--data-dir", str(data_dir), "-p", "0",
-                            "--bind", "127.0.0.1"], capture_output=True, text=True, timeout=30)
-    assert "listening on" in first.stderr, first.stderr
+    first = Broker([*willgate, "--data-dir", str(data_dir), "-p", "0", "--bind", "127.0.0.1"], base,
+                   "willgate").start()
+    assert first.stop() == 0, first.tail()
     return data_dir, data_dir / "willgate.db"
 
 
