@@ -68,7 +68,10 @@ void Poller::schedule(bool busy) {
 
 void Poller::poll() {
     const int ready = ::epoll_wait(epoll_.native_handle(), events_.data(), static_cast<int>(events_.size()), 0);
-    for (int i = 0; i < ready; ++i) handler_(events_[static_cast<std::size_t>(i)].data.ptr, events_[static_cast<std::size_t>(i)].events);
+    for (int i = 0; i < ready; ++i) {
+        const epoll_event& event = events_[static_cast<std::size_t>(i)];
+        handler_(event.data.ptr, event.events);
+    }
     schedule(ready > 0);
 }
 
