@@ -21,8 +21,9 @@ std::span<std::uint8_t> read_buffer() {
 
 constexpr int kMaxReadsPerWakeup = 4;  // fairness between busy clients
 constexpr std::size_t kKeepCapacity = 64 * 1024;
-// Below this an emptied output buffer is freed: an idle connection then holds
-// none, and reallocating a small buffer costs less than the send() it precedes.
+// Below this an emptied input or output buffer is freed: an idle connection
+// then holds none, and reallocating a small buffer costs less than the system
+// call that fills or empties it.
 constexpr std::size_t kIdleCapacity = 512;
 
 void release_if_large(std::vector<std::uint8_t>& buffer) {
@@ -93,18 +94,24 @@ void TcpConnection::read() {
             return;
         }
         const auto n = static_cast<std::size_t>(received);
-        if (input_.empty()) {
+        if (!input_ || input_->empty()) {
             const std::size_t used = consume(buffer.first(n));
             if (!connection_) return;
-            input_.assign(buffer.begin() + static_cast<std::ptrdiff_t>(used),
-                          buffer.begin() + static_cast<std::ptrdiff_t>(n));
+            if (used < n) {
+                if (!input_) input_ = std::make_unique<std::vector<std::uint8_t>>();
+                input_->assign(buffer.begin() + static_cast<std::ptrdiff_t>(used),
+                               buffer.begin() + static_cast<std::ptrdiff_t>(n));
+            }
         } else {
-            input_.insert(input_.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-            const std::size_t used = consume(input_);
+            input_->insert(input_->end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+            const std::size_t used = consume(*input_);
             if (!connection_) return;
-            input_.erase(input_.begin(), input_.begin() + static_cast<std::ptrdiff_t>(used));
+            input_->erase(input_->begin(), input_->begin() + static_cast<std::ptrdiff_t>(used));
         }
-        release_if_large(input_);
+        if (input_ && input_->empty()) {
+            if (input_->capacity() <= kIdleCapacity) input_.reset();
+            else release_if_large(*input_);
+        }
         if (n < buffer.size() || must_pause()) break;
     }
     if (must_pause()) {
@@ -271,7 +278,7 @@ void TcpConnection::on_write_error(int error) {
 // while a batch waits for room in the kernel.
 void TcpConnection::watch() {
     if (socket_closed_) return;
-    std::uint32_t events = 0;
+    std::uint8_t events = 0;
     if (connection_ && !read_paused_) events |= EPOLLIN;
     if (want_write_) events |= EPOLLOUT;
     if (events == watched_) return;

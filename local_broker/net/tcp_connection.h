@@ -95,7 +95,9 @@ private:
     core::Connection* connection_ = nullptr;  // null once the broker closed this link
     std::string peer_;
 
-    std::vector<std::uint8_t> input_;   // the start of a packet still arriving
+    // The start of a packet still arriving; created when a read ends inside a
+    // packet, so that most idle connections have none.
+    std::unique_ptr<std::vector<std::uint8_t>> input_;
     std::vector<std::uint8_t> output_;  // queued bytes; [sent_, batch_end_) is being written
     std::size_t sent_ = 0;
     std::size_t batch_end_ = 0;
@@ -103,17 +105,17 @@ private:
 
     int fd_;
     std::uint32_t index_ = 0;
-    std::uint32_t watched_ = 0;      // epoll events the poller waits for
-    bool want_write_ = false;        // the kernel did not take a whole batch
-    bool flush_scheduled_ = false;
-    bool read_paused_ = false;       // not waiting for input (one of the two reasons below)
-    bool paused_by_broker_ = false;  // flow control: a subscriber of ours is congested
-    bool drain_watch_ = false;       // the broker wants on_output_drained()
-    bool output_held_ = false;       // queued bytes wait for a commit (hold_output())
-    bool closing_ = false;
-    bool socket_closed_ = false;
-    bool linger_pending_ = false;    // the linger timer's handler has not run yet
-    bool retired_ = false;           // handed to the ConnectionSet for deletion
+    std::uint8_t watched_ = 0;           // epoll events the poller waits for (EPOLLIN, EPOLLOUT)
+    bool want_write_ : 1 = false;        // the kernel did not take a whole batch
+    bool flush_scheduled_ : 1 = false;
+    bool read_paused_ : 1 = false;       // not waiting for input (one of the two reasons below)
+    bool paused_by_broker_ : 1 = false;  // flow control: a subscriber of ours is congested
+    bool drain_watch_ : 1 = false;       // the broker wants on_output_drained()
+    bool output_held_ : 1 = false;       // queued bytes wait for a commit (hold_output())
+    bool closing_ : 1 = false;
+    bool socket_closed_ : 1 = false;
+    bool linger_pending_ : 1 = false;    // the linger timer's handler has not run yet
+    bool retired_ : 1 = false;           // handed to the ConnectionSet for deletion
 };
 
 }  // namespace wg::net
