@@ -35,11 +35,12 @@ struct Connection {
     bool will_on_disconnect = false;  // DISCONNECT 0x04: publish the Will anyway
     bool will_published = false;      // already published (graceful stop publishes before closing)
     bool reading_paused = false;      // flow control: a subscriber it feeds is congested
-    std::uint64_t held_through = 0;   // output held until this store operation is committed
-    Session* session = nullptr;  // set once CONNECT is accepted; its client_id is this connection's
-
     // What the client announced in CONNECT (MQTT 5; 3.1.1 clients get the defaults).
+    // (Field order: no padding, one per connection; receive_maximum fills the
+    // bools' 8-byte word.)
     std::uint16_t receive_maximum = 65535;   // unacknowledged QoS 1/2 PUBLISHes it accepts
+    Session* session = nullptr;  // set once CONNECT is accepted; its client_id is this connection's
+    std::uint64_t held_through = 0;          // output held until this store operation is committed
     std::uint32_t maximum_packet_size = 0;   // 0 = no limit
     std::uint16_t topic_alias_maximum = 0;   // aliases the broker may use towards it
     bool problem_information = true;         // reason strings allowed on acknowledgements

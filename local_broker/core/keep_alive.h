@@ -7,8 +7,10 @@
 // check takes its time as the last activity. Checked every broker tick, the
 // error is at most one tick, and only ever in the client's favour.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 
 namespace wg::core {
@@ -17,11 +19,11 @@ class KeepAlive {
 public:
     using time_point = std::chrono::steady_clock::time_point;
 
-    KeepAlive(time_point now, std::chrono::milliseconds limit) : last_activity_(now), limit_(limit) {}
+    KeepAlive(time_point now, std::chrono::milliseconds limit) : last_activity_(now), limit_ms_(clamp(limit)) {}
 
     // Sets the limit from a CONNECT's Keep Alive, in seconds.
     void set_keep_alive(std::uint16_t seconds, time_point now) {
-        limit_ = std::chrono::milliseconds(std::int64_t{seconds} * 1500);
+        limit_ms_ = std::int32_t{seconds} * 1500;
         last_activity_ = now;  // the CONNECT itself
         active_ = false;
     }
@@ -34,15 +36,22 @@ public:
             last_activity_ = now;
             return false;
         }
-        return limit_.count() > 0 && now - last_activity_ > limit_;
+        return limit_ms_ > 0 && now - last_activity_ > limit();
     }
 
-    std::chrono::milliseconds limit() const { return limit_; }
+    std::chrono::milliseconds limit() const { return std::chrono::milliseconds(limit_ms_); }
 
 private:
+    // 32 bits of milliseconds (24 days) hold any Keep Alive (at most 65535 x 1.5 s)
+    // and connect timeout, and keep the object at 16 bytes: one per connection.
+    static std::int32_t clamp(std::chrono::milliseconds limit) {
+        return static_cast<std::int32_t>(
+            std::clamp<std::int64_t>(limit.count(), 0, std::numeric_limits<std::int32_t>::max()));
+    }
+
     time_point last_activity_;
-    std::chrono::milliseconds limit_;  // 0 = never expires
-    bool active_ = false;              // a packet arrived since the last check
+    std::int32_t limit_ms_;  // 0 = never expires
+    bool active_ = false;    // a packet arrived since the last check
 };
 
 }  // namespace wg::core

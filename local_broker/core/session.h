@@ -48,8 +48,11 @@ struct InflightMessage {
 struct Session {
     Session(std::string id, std::uint32_t expiry) : client_id(std::move(id)), expiry_interval(expiry) {}
 
+    // (Field order: no padding, one per session; 8-byte fields together, the
+    // small ones at the end.)
     std::string client_id;
     std::uint32_t expiry_interval = 0;  // seconds the session outlives its connection
+    std::uint32_t dropped_messages = 0;  // messages dropped because the client could not keep up
     std::optional<std::chrono::steady_clock::time_point> expires_at;  // set while offline
     Connection* connection = nullptr;  // null while offline
 
@@ -58,12 +61,6 @@ struct Session {
     // Sent, not yet fully acknowledged; oldest first. At most the in-flight window.
     std::vector<InflightMessage> inflight;
     LazyQueue<OutgoingMessage> queue;  // waiting for an in-flight slot (or for the client)
-    std::uint32_t dropped_messages = 0;    // messages dropped because the client could not keep up
-    bool slow = false;  // held its publishers back too long: overflow is dropped instead
-    // Durable storage: the session is in the store (it has an expiry), and the
-    // number of the last delivery stored for it.
-    bool stored = false;
-    std::uint64_t last_stored_id = 0;
 
     // Flow control: publishers paused because this client cannot keep up.
     // Created when that first happens; most sessions never need it.
@@ -81,9 +78,14 @@ struct Session {
 
     // Used by routing to fold several matching subscriptions into one delivery.
     std::uint64_t match_stamp = 0;
+    // Durable storage: the number of the last delivery stored for this session.
+    std::uint64_t last_stored_id = 0;
+    std::vector<std::uint32_t> match_subscription_identifiers;
     codec::QoS match_qos = codec::QoS::AtMostOnce;
     bool match_retain_as_published = false;
-    std::vector<std::uint32_t> match_subscription_identifiers;
+
+    bool slow = false;  // held its publishers back too long: overflow is dropped instead
+    bool stored = false;  // the session is in the durable store (it has an expiry)
 
     // Next free packet identifier (1..65535) not used by an in-flight message.
     std::uint16_t allocate_packet_id();

@@ -3,10 +3,14 @@
 namespace wg::net {
 
 BrokerServer::BrokerServer(asio::io_context& io, core::Broker& broker, NetSettings settings)
-    : io_(io), broker_(broker), settings_(settings), tick_timer_(io.get_executor()) {}
+    : io_(io),
+      broker_(broker),
+      settings_(settings),
+      connections_(io, broker, settings_),
+      tick_timer_(io.get_executor()) {}
 
 asio::ip::tcp::endpoint BrokerServer::listen(const std::string& bind, std::uint16_t port) {
-    listeners_.push_back(std::make_unique<Listener>(io_, bind, port, broker_, settings_, count_));
+    listeners_.push_back(std::make_unique<Listener>(io_, bind, port, connections_, settings_));
     return listeners_.back()->local_endpoint();
 }
 

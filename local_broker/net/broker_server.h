@@ -13,6 +13,7 @@
 
 #include "local_broker/core/broker.h"
 #include "local_broker/net/asio_types.h"
+#include "local_broker/net/connection_set.h"
 #include "local_broker/net/listener.h"
 #include "local_broker/net/net_settings.h"
 
@@ -39,7 +40,7 @@ private:
     asio::io_context& io_;
     core::Broker& broker_;
     NetSettings settings_;
-    std::shared_ptr<ConnectionCount> count_ = std::make_shared<ConnectionCount>();
+    ConnectionSet connections_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     Timer tick_timer_;
     bool stopped_ = false;

@@ -32,13 +32,12 @@ Acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint1
 
 }  // namespace
 
-Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, core::Broker& broker,
-                   const NetSettings& settings, std::shared_ptr<ConnectionCount> count)
+Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, ConnectionSet& connections,
+                   const NetSettings& settings)
     : acceptor_(open_acceptor(io, bind, port)),
       retry_timer_(io.get_executor()),
-      broker_(broker),
-      settings_(settings),
-      count_(std::move(count)) {}
+      connections_(connections),
+      settings_(settings) {}
 
 void Listener::start() { accept(); }
 
@@ -57,6 +56,19 @@ void Listener::accept() {
     });
 }
 
+// The connection uses the plain descriptor (no Asio socket per connection).
+void Listener::hand_over(Socket socket) {
+    std::error_code error;
+    const auto remote = socket.remote_endpoint(error);
+    std::string peer = error ? std::string("unknown") : endpoint_name(remote);
+    socket.set_option(asio::ip::tcp::no_delay(true), error);
+    socket.non_blocking(true, error);
+    if (error) return;  // the socket is closed when it goes out of scope
+    const int fd = socket.release(error);
+    if (error) return;
+    connections_.start(fd, std::move(peer));
+}
+
 void Listener::on_accept(const std::error_code& error, Socket socket) {
     if (stopped_ || error == asio::error::operation_aborted) return;
     if (error) {
@@ -68,7 +80,7 @@ void Listener::on_accept(const std::error_code& error, Socket socket) {
         });
         return;
     }
-    if (settings_.max_connections != 0 && count_->open >= settings_.max_connections) {
+    if (settings_.max_connections != 0 && connections_.open() >= settings_.max_connections) {
         // The first refusal and every 1000th are logged, so a flood cannot fill the log.
         if (refused_++ % 1000 == 0) {
             std::error_code ignored;
@@ -79,7 +91,7 @@ void Listener::on_accept(const std::error_code& error, Socket socket) {
         std::error_code ignored;
         socket.close(ignored);
     } else {
-        std::make_shared<TcpConnection>(std::move(socket), broker_, settings_, count_)->start();
+        hand_over(std::move(socket));
     }
     accept();
 }

@@ -1,19 +1,18 @@
 #pragma once
-// Accepts TCP connections on one address and port and starts a TcpConnection
-// for each, refusing sockets beyond the connection limit.
+// Accepts TCP connections on one address and port and hands each socket to
+// the ConnectionSet, refusing sockets beyond the connection limit.
 //
 // Threading: the io_context's thread. Errors: bind/listen failures throw
 // std::system_error from the constructor (start-up); accept errors are logged
 // and accepting resumes after a short pause (e.g. out of file descriptors).
 
-#include <memory>
 #include <string>
 
 #include <asio.hpp>
 
-#include "local_broker/core/broker.h"
 #include "local_broker/net/net_settings.h"
-#include "local_broker/net/tcp_connection.h"
+#include "local_broker/net/asio_types.h"
+#include "local_broker/net/connection_set.h"
 
 namespace wg::net {
 
@@ -21,8 +20,8 @@ class Listener {
 public:
     // `bind` is an IPv4 or IPv6 literal; "::" accepts IPv6 and IPv4 (dual
     // stack), falling back to IPv4 only where the host has no IPv6.
-    Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, core::Broker& broker,
-             const NetSettings& settings, std::shared_ptr<ConnectionCount> count);
+    Listener(asio::io_context& io, const std::string& bind, std::uint16_t port, ConnectionSet& connections,
+             const NetSettings& settings);
 
     void start();
     void stop();
@@ -31,12 +30,12 @@ public:
 private:
     void accept();
     void on_accept(const std::error_code& error, Socket socket);
+    void hand_over(Socket socket);
 
     Acceptor acceptor_;
     Timer retry_timer_;
-    core::Broker& broker_;
+    ConnectionSet& connections_;
     const NetSettings& settings_;
-    std::shared_ptr<ConnectionCount> count_;
     std::size_t refused_ = 0;
     bool stopped_ = false;
 };

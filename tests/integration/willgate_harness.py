@@ -200,6 +200,9 @@ class Broker:
                                     f"{self.expected_listeners} 'listening on' line(s)")
         for host, port in self.listeners:
             assert port != 0, f"broker logged port 0 for {host}"
+        # Its SIGTERM handler exists from here on; a test that stops the broker
+        # right after start must not kill it with the default action.
+        self.wait_for_log(r"willgate \S+ running", STARTUP_TIMEOUT)
 
     @property
     def host(self) -> str:
