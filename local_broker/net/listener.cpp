@@ -1,10 +1,19 @@
 #include "local_broker/net/listener.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "common/log.h"
 #include "local_broker/net/endpoint_name.h"
 
 namespace wg::net {
 namespace {
+
+constexpr int kAcceptBatch = 64;  // connections accepted before other work gets a turn
 
 Acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint16_t port) {
     asio::ip::tcp::endpoint endpoint(asio::ip::make_address(bind), port);
@@ -27,6 +36,8 @@ Acceptor open_acceptor(asio::io_context& io, const std::string& bind, std::uint1
     if (error) throw std::system_error(error, "cannot listen on " + endpoint_name(endpoint));
     acceptor.listen(asio::socket_base::max_listen_connections, error);
     if (error) throw std::system_error(error, "cannot listen on " + endpoint_name(endpoint));
+    acceptor.non_blocking(true, error);  // accept4() in a loop until the backlog is empty
+    if (error) throw std::system_error(error, "cannot listen on " + endpoint_name(endpoint));
     return acceptor;
 }
 
@@ -39,7 +50,7 @@ Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t 
       connections_(connections),
       settings_(settings) {}
 
-void Listener::start() { accept(); }
+void Listener::start() { wait_for_connections(); }
 
 void Listener::stop() {
     stopped_ = true;
@@ -50,50 +61,63 @@ void Listener::stop() {
 
 asio::ip::tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
-void Listener::accept() {
-    acceptor_.async_accept([this](const std::error_code& error, Socket socket) {
-        on_accept(error, std::move(socket));
+void Listener::wait_for_connections() {
+    acceptor_.async_wait(Acceptor::wait_read, [this](const std::error_code& error) {
+        if (stopped_ || error == asio::error::operation_aborted) return;
+        if (error) {
+            retry_later(error);
+            return;
+        }
+        accept_batch();
+    });
+}
+
+void Listener::accept_batch() {
+    for (int i = 0; i < kAcceptBatch; ++i) {
+        asio::ip::tcp::endpoint remote;
+        auto length = static_cast<socklen_t>(remote.capacity());
+        const int fd = ::accept4(acceptor_.native_handle(), remote.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                wait_for_connections();  // the backlog is empty: the next connection is a new edge
+                return;
+            }
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            retry_later(std::error_code(errno, std::system_category()));
+            return;
+        }
+        remote.resize(length);
+        hand_over(fd, remote);
+    }
+    asio::post(acceptor_.get_executor(), [this] {
+        if (!stopped_) accept_batch();
+    });
+}
+
+void Listener::retry_later(const std::error_code& error) {
+    log::warning("accept failed on " + endpoint_name(local_endpoint()) + ": " + error.message() +
+                 " (retrying in 100 ms)");
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([this](const std::error_code& timer_error) {
+        if (!timer_error && !stopped_) accept_batch();
     });
 }
 
 // The connection uses the plain descriptor (no Asio socket per connection).
-void Listener::hand_over(Socket socket) {
-    std::error_code error;
-    const auto remote = socket.remote_endpoint(error);
-    std::string peer = error ? std::string("unknown") : endpoint_name(remote);
-    socket.set_option(asio::ip::tcp::no_delay(true), error);
-    socket.non_blocking(true, error);
-    if (error) return;  // the socket is closed when it goes out of scope
-    const int fd = socket.release(error);
-    if (error) return;
-    connections_.start(fd, std::move(peer));
-}
-
-void Listener::on_accept(const std::error_code& error, Socket socket) {
-    if (stopped_ || error == asio::error::operation_aborted) return;
-    if (error) {
-        log::warning("accept failed on " + endpoint_name(local_endpoint()) + ": " + error.message() +
-                     " (retrying in 100 ms)");
-        retry_timer_.expires_after(std::chrono::milliseconds(100));
-        retry_timer_.async_wait([this](const std::error_code& timer_error) {
-            if (!timer_error && !stopped_) accept();
-        });
-        return;
-    }
+void Listener::hand_over(int fd, const asio::ip::tcp::endpoint& remote) {
     if (settings_.max_connections != 0 && connections_.open() >= settings_.max_connections) {
         // The first refusal and every 1000th are logged, so a flood cannot fill the log.
         if (refused_++ % 1000 == 0) {
-            std::error_code ignored;
-            log::warning("refused connection from " + endpoint_name(socket.remote_endpoint(ignored)) +
-                         ": limits.max_connections (" + std::to_string(settings_.max_connections) +
-                         ") reached; refused so far: " + std::to_string(refused_));
+            log::warning("refused connection from " + endpoint_name(remote) + ": limits.max_connections (" +
+                         std::to_string(settings_.max_connections) + ") reached; refused so far: " +
+                         std::to_string(refused_));
         }
-        std::error_code ignored;
-        socket.close(ignored);
-    } else {
-        hand_over(std::move(socket));
+        ::close(fd);
+        return;
     }
-    accept();
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    connections_.start(fd, endpoint_name(remote));
 }
 
 }  // namespace wg::net

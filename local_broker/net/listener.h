@@ -2,6 +2,11 @@
 // Accepts TCP connections on one address and port and hands each socket to
 // the ConnectionSet, refusing sockets beyond the connection limit.
 //
+// Accepting: one wait for the listening socket's readiness, then accept4() in
+// a loop (non-blocking, peer address from the call itself) until the backlog is
+// empty or a batch of kAcceptBatch is done, in which case the next batch is
+// posted so that other work runs in between.
+//
 // Threading: the io_context's thread. Errors: bind/listen failures throw
 // std::system_error from the constructor (start-up); accept errors are logged
 // and accepting resumes after a short pause (e.g. out of file descriptors).
@@ -28,9 +33,10 @@ public:
     asio::ip::tcp::endpoint local_endpoint() const;
 
 private:
-    void accept();
-    void on_accept(const std::error_code& error, Socket socket);
-    void hand_over(Socket socket);
+    void wait_for_connections();
+    void accept_batch();
+    void retry_later(const std::error_code& error);
+    void hand_over(int fd, const asio::ip::tcp::endpoint& remote);
 
     Acceptor acceptor_;
     Timer retry_timer_;
