@@ -44,6 +44,9 @@ public:
     std::error_code modify(int fd, void* item, std::uint32_t events);
     // Before the descriptor is closed.
     void remove(int fd);
+    // Instead of remove() when `fd` is closed right after and was never
+    // duplicated: closing it takes it out of the set, one system call less.
+    void forget_before_close();
 
     std::size_t size() const { return registered_; }
 

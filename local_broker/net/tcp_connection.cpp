@@ -318,8 +318,10 @@ void TcpConnection::on_linger_end(const std::error_code& error) {
 void TcpConnection::close_socket() {
     if (socket_closed_) return;
     socket_closed_ = true;
-    set_.poller().remove(fd_);
-    ::shutdown(fd_, SHUT_RDWR);
+    // The descriptor came from accept4() and is ours alone: close() also takes
+    // it out of the epoll set and ends the TCP connection (FIN, or RST if
+    // unread input is left).
+    set_.poller().forget_before_close();
     ::close(fd_);
     output_.clear();
     if (linger_pending_) linger_timer_->cancel();  // its handler retires this connection
