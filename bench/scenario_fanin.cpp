@@ -185,6 +185,17 @@ FaninSettings parse_fanin(Options& options) {
 
 namespace {
 
+// The figures every fanin line starts with: what was run.
+JsonLine settings_json(const FaninSettings& settings) {
+    JsonLine json;
+    json.text("scenario", "fanin")
+        .integer("qos", settings.qos)
+        .integer("publishers", static_cast<std::int64_t>(settings.publishers))
+        .integer("payload", static_cast<std::int64_t>(settings.payload))
+        .integer("window", static_cast<std::int64_t>(settings.window));
+    return json;
+}
+
 void connect_role(EventLoop& loop, SessionHandler& role, const sockaddr_in& address, const char* what) {
     role.connect_all(address);
     if (!run_until(loop, monotonic_ns() + 10 * kNanosPerSecond, [&] { return role.all_ready(); })) {
@@ -224,13 +235,8 @@ std::string run_fanin_offline(const FaninSettings& settings) {
                     [&] { return std::max(drain_start_ns, drain.last_ns()); });
     const double drain_s = seconds_between(drain_start_ns, drain.last_ns());
     const double send_s = seconds_between(start_ns, stop_ns);
-    JsonLine json;
-    json.text("scenario", "fanin")
-        .integer("qos", settings.qos)
-        .integer("publishers", static_cast<std::int64_t>(settings.publishers))
-        .integer("payload", static_cast<std::int64_t>(settings.payload))
-        .integer("window", static_cast<std::int64_t>(settings.window))
-        .integer("offline_subscriber", 1)
+    JsonLine json = settings_json(settings);
+    json.integer("offline_subscriber", 1)
         .number("send_s", send_s)
         .integer("sent", static_cast<std::int64_t>(publishers.sent()))
         .integer("acked", static_cast<std::int64_t>(acked))
@@ -282,13 +288,8 @@ std::string run_fanin(const FaninSettings& settings) {
     const std::uint64_t received = subscriber.received();
     const double active_s = seconds_between(subscriber.first_ns(), subscriber.last_ns());
     const double send_s = seconds_between(start_ns, stop_ns);
-    JsonLine json;
-    json.text("scenario", "fanin")
-        .integer("qos", settings.qos)
-        .integer("publishers", static_cast<std::int64_t>(settings.publishers))
-        .integer("payload", static_cast<std::int64_t>(settings.payload))
-        .integer("window", static_cast<std::int64_t>(settings.window))
-        .number("send_s", send_s)
+    JsonLine json = settings_json(settings);
+    json.number("send_s", send_s)
         .integer("sent", static_cast<std::int64_t>(sent))
         .integer("received", static_cast<std::int64_t>(received))
         .integer("loss", static_cast<std::int64_t>(sent) - static_cast<std::int64_t>(received))
