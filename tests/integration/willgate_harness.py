@@ -339,11 +339,15 @@ class Broker:
         self.check_connection_end_count(peer)
         return line
 
-    def check_connection_end_count(self, peer: str) -> None:
-        """Exactly one end-of-connection line (``closed``/``disconnected``) names ``peer``."""
+    def check_connection_end_count(self, peer: str, timeout: float = 10.0) -> None:
+        """Exactly one end-of-connection line (``closed``/``disconnected``) names ``peer``.
+        Waits for the first: the client may see its connection end before the
+        line written just before that has reached this process's reader."""
         if not self.is_willgate:
             return
-        n = self.count_log(rf"\b(?:closed|disconnected)\b.* peer={re.escape(peer)}(?: |$)")
+        regex = rf"\b(?:closed|disconnected)\b.* peer={re.escape(peer)}(?: |$)"
+        self.wait_for_log(regex, timeout=timeout)
+        n = self.count_log(regex)
         assert n == 1, f"{n} end-of-connection log lines for peer {peer}, expected exactly 1:\n{self.tail()}"
 
     def log_position(self) -> int:
