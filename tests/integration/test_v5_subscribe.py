@@ -172,11 +172,17 @@ def test_shared_subscription_delivers_each_message_to_one_member(broker, v5):
     assert [plain.receive().payload for _ in payloads] == payloads
     assert [other_group.receive().payload for _ in payloads] == payloads
     # A marker after them: once a worker has it, every earlier delivery to
-    # the group was routed (and written) before it.
+    # the group was routed (and written) before it; the members read their
+    # own sockets at their own pace, so wait for all of the jobs as well.
     assert m5.raw_before_marker(plain, pub, topic) == []
-    wait_until(lambda: any(msg.payload.startswith(b"marker-") for m in members for msg in m.received()), 10,
-               message="the workers group to get the marker")
-    got = [msg.payload for m in members for msg in m.received() if not msg.payload.startswith(b"marker-")]
+
+    def group_got():
+        return [msg.payload for m in members for msg in m.received() if not msg.payload.startswith(b"marker-")]
+
+    wait_until(lambda: any(msg.payload.startswith(b"marker-") for m in members for msg in m.received())
+               and len(group_got()) >= len(payloads), 10,
+               message=lambda: f"the workers group to get the marker and {len(payloads)} jobs (got {group_got()!r})")
+    got = group_got()
     assert sorted(got) == sorted(payloads), f"each message to exactly one worker; the group got {got!r}"
 
 
