@@ -87,8 +87,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
             event.will_delayed = due.has_value();
             if (due && persistence_) {
                 // Delayed: stored with its wall-clock deadline, which a restart keeps.
-                persistence_->will_pending(
-                    client_id, clock_.wall_now() + std::chrono::duration_cast<WallClock::duration>(*due - clock_.now()));
+                persistence_->will_pending(client_id, *wall_time(due));
             }
         }
         log_disconnected(event);

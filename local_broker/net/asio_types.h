@@ -1,7 +1,7 @@
 #pragma once
 // Asio I/O objects bound to the io_context's own executor type rather than
-// the type-erased any_io_executor: smaller sockets, and smaller pending
-// operations (one is pending per idle connection, so this is memory per device).
+// the type-erased any_io_executor: smaller objects and pending operations.
+// Client sockets are not Asio objects at all (see poller.h).
 
 #include <chrono>
 
@@ -10,7 +10,6 @@
 namespace wg::net {
 
 using Executor = asio::io_context::executor_type;
-using Socket = asio::basic_stream_socket<asio::ip::tcp, Executor>;
 using Acceptor = asio::basic_socket_acceptor<asio::ip::tcp, Executor>;
 using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
                                          Executor>;
