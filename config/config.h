@@ -41,11 +41,19 @@ struct Storage {
     std::string durability = "process-crash";
 };
 
+// The device liveness history: entries older than history_max_days, and the
+// oldest beyond history_max_rows, are deleted.
+struct Liveness {
+    std::uint32_t history_max_days = 30;
+    std::uint32_t history_max_rows = 100000;
+};
+
 struct Config {
     std::vector<Listener> listeners{Listener{}};  // at least one
     Limits limits;
     Logging log;
     Storage storage;
+    Liveness liveness;
     std::string source;  // file the config came from, "" for built-in defaults
 };
 

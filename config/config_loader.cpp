@@ -21,7 +21,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 4> kTopLevelKeys{"listener", "limits", "log", "storage"};
+constexpr std::array<std::string_view, 5> kTopLevelKeys{"listener", "limits", "log", "storage", "liveness"};
+constexpr std::array<std::string_view, 2> kLivenessKeys{"history_max_days", "history_max_rows"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
 constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_packet_size",     "max_connections",   "max_inflight_messages",
@@ -121,6 +122,13 @@ public:
             read_string(*storage, "storage", "data_dir", check_data_dir, config.storage.data_dir);
             read_string(*storage, "storage", "database", check_database, config.storage.database);
             read_string(*storage, "storage", "durability", check_durability, config.storage.durability);
+        }
+        if (const toml::table* liveness = child_table(root, "liveness")) {
+            reject_unknown_keys(*liveness, "liveness", kLivenessKeys);
+            read_integer(*liveness, "liveness", "history_max_days", kHistoryMaxDaysRange,
+                         config.liveness.history_max_days);
+            read_integer(*liveness, "liveness", "history_max_rows", kHistoryMaxRowsRange,
+                         config.liveness.history_max_rows);
         }
         config.source = file_;
         return config;

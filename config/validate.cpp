@@ -58,6 +58,10 @@ void validate(const Config& config) {
     validator.check(check_range(limits.max_keep_alive, kMaxKeepAliveRange),
                     "limits.max_keep_alive");
 
+    validator.check(check_range(config.liveness.history_max_days, kHistoryMaxDaysRange),
+                    "liveness.history_max_days");
+    validator.check(check_range(config.liveness.history_max_rows, kHistoryMaxRowsRange),
+                    "liveness.history_max_rows");
     validator.check(check_log_level(config.log.level), "log.level");
     validator.check(check_data_dir(config.storage.data_dir), "storage.data_dir");
     validator.check(check_database(config.storage.database), "storage.database");

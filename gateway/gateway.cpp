@@ -11,9 +11,11 @@
 #include "gateway/command_line.h"
 #include "gateway/data_directory.h"
 #include "local_broker/core/broker.h"
+#include "local_broker/liveness/liveness_recorder.h"
 #include "local_broker/net/broker_server.h"
 #include "local_broker/net/endpoint_name.h"
 #include "local_broker/store/broker_store.h"
+#include "local_broker/store/liveness_reader.h"
 
 namespace wg::gateway {
 namespace {
@@ -38,6 +40,16 @@ net::NetSettings net_settings(const config::Limits& limits) {
     return settings;
 }
 
+// SQLite's page cache per connection (its default is 2 MiB each): the writer's
+// working set is the tables' upper levels and the pages being appended to; the
+// reader serves the dashboard. Both read the rest through the OS page cache.
+constexpr std::int64_t kWriterCacheKib = 256;
+constexpr std::int64_t kReaderCacheKib = 256;
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
 }  // namespace
 
 int run(const config::Config& config) {
@@ -52,18 +64,38 @@ int run(const config::Config& config) {
     // the previous run left behind is published or restored before the first
     // client connects. With durability "none" they live in memory only.
     std::optional<store::BrokerStore> store;
+    // Device liveness: the recorder writes every connection, disconnection and
+    // Will through to the store; the reader serves snapshots and the change stream.
+    std::optional<liveness::LivenessRecorder> liveness_recorder;
+    std::optional<store::StoredLivenessReader> liveness_reader;
     if (config.storage.durability != "none") {
         store::BrokerStoreOptions store_options;
         store_options.database.durability = config.storage.durability == "power-loss"
                                                 ? store::Durability::PowerLossSafe
                                                 : store::Durability::ProcessCrashSafe;
+        store_options.database.cache_kib = kWriterCacheKib;
         // An absolute storage.database replaces the directory part.
         store.emplace(std::filesystem::path(data_directory.path()) / config.storage.database, store_options);
         core::StoredState stored = store->load();
+        store->set_history_retention(liveness::HistoryRetention{
+            std::chrono::hours(24) * config.liveness.history_max_days, config.liveness.history_max_rows});
+        // Before the broker publishes the Wills they lost: devices the previous
+        // run left online go offline now, with cause gateway-restart.
+        if (const std::size_t lost = store->mark_devices_offline_after_restart(epoch_ms(clock.wall_now())); lost > 0)
+            log::warning(std::to_string(lost) +
+                         " devices were connected when the gateway stopped uncleanly; they are offline since now "
+                         "(cause gateway-restart)");
+        store::DatabaseOptions reader_options;
+        reader_options.cache_kib = kReaderCacheKib;
+        liveness_reader.emplace(*store, reader_options);
+        liveness_recorder.emplace(clock, *store);
+        broker.add_observer(*liveness_recorder);
         broker.set_persistence(&*store);
-        // Commits are reported on the writer thread; the broker hears of them on its loop.
-        store->set_commit_listener([&io, &broker](std::uint64_t sequence) {
+        // Commits are reported on the writer thread; the broker hears of them on
+        // its loop, readers of liveness at once.
+        store->set_commit_listener([&io, &broker, &liveness_reader](std::uint64_t sequence) {
             asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
+            liveness_reader->notify_committed();
         });
         store->set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
         broker.restore(std::move(stored));

@@ -142,6 +142,9 @@ void Broker::expire_sessions() {
 void Broker::publish_will(const std::string& client_id, codec::Will& will) {
     ++counters_.wills_published;
     if (persistence_) persistence_->will_removed(client_id);  // published at most once
+    const broker::WillPublishedEvent event{client_id, will.topic, will.payload, static_cast<std::uint8_t>(will.qos),
+                                           will.retain};
+    for (auto* observer : observers_) observer->on_will_published(event);
     route(make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain,
                        std::move(will.properties), clock_, true));
 }

@@ -109,9 +109,10 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
     event.clean_session = connect.clean_session;
     event.session_present = session_present;
     if (connect.will) {
+        const std::uint32_t delay_seconds = connect.will->properties.will_delay_interval.value_or(0);
         event.will = broker::WillSummary{connect.will->topic, static_cast<std::uint8_t>(connect.will->qos),
-                                         connect.will->retain, connect.will->payload.size()};
-        const auto delay = std::chrono::seconds(connect.will->properties.will_delay_interval.value_or(0));
+                                         connect.will->retain, delay_seconds, connect.will->payload.size()};
+        const auto delay = std::chrono::seconds(delay_seconds);
         if (persistence_) persistence_->will_held(client_id, *connect.will, delay);
         wills_.hold(client_id, std::move(*connect.will), delay);
         connection.has_will = true;

@@ -10,6 +10,12 @@
 #include "local_broker/store/schema.h"
 
 namespace wg::store {
+namespace {
+
+// Queued operations whose room the queue keeps between batches.
+constexpr std::size_t kKeptQueueCapacity = 1024;
+
+}  // namespace
 
 BrokerStore::BrokerStore(const std::filesystem::path& path, const BrokerStoreOptions& options)
     : options_{options}, database_{Database::open(path, broker_schema(), options.database)}, tables_{database_} {}
@@ -86,7 +92,7 @@ std::size_t BrokerStore::queued_operations() const {
 }
 
 void BrokerStore::will_held(const std::string& client_id, const codec::Will& will, std::chrono::seconds delay) {
-    enqueue(WillHeld{client_id, will, delay});
+    enqueue(WillHeld{client_id, std::make_unique<const codec::Will>(will), delay});
 }
 
 void BrokerStore::will_pending(const std::string& client_id, core::WallClock::time_point due) {
@@ -95,7 +101,7 @@ void BrokerStore::will_pending(const std::string& client_id, core::WallClock::ti
 
 void BrokerStore::will_removed(const std::string& client_id) { enqueue(WillRemoved{client_id}); }
 
-void BrokerStore::retained_set(const core::StoredRetained& retained) { enqueue(RetainedSet{retained}); }
+void BrokerStore::retained_set(const core::StoredRetained& retained) { enqueue(RetainedSet{std::make_unique<const core::StoredRetained>(retained)}); }
 
 void BrokerStore::retained_cleared(const std::string& topic) { enqueue(RetainedCleared{topic}); }
 
@@ -136,6 +142,32 @@ void BrokerStore::qos2_received(const std::string& client_id, std::uint16_t pack
 void BrokerStore::qos2_released(const std::string& client_id, std::uint16_t packet_id) {
     enqueue(Qos2Released{client_id, packet_id});
 }
+
+void BrokerStore::set_history_retention(const liveness::HistoryRetention& retention) {
+    std::lock_guard lock{mutex_};
+    if (running_) throw std::logic_error{"BrokerStore::set_history_retention() called after start()"};
+    history_retention_ = retention;
+}
+
+std::size_t BrokerStore::mark_devices_offline_after_restart(std::int64_t now_ms) {
+    {
+        std::lock_guard lock{mutex_};
+        if (running_) throw std::logic_error{"BrokerStore::mark_devices_offline_after_restart() called after start()"};
+    }
+    return tables_.devices().mark_offline_after_restart(now_ms);
+}
+
+void BrokerStore::device_connected(const liveness::DeviceConnection& connection) {
+    enqueue(DeviceConnected{connection});
+}
+
+void BrokerStore::device_disconnected(const liveness::DeviceDisconnection& disconnection) {
+    enqueue(DeviceDisconnected{disconnection});
+}
+
+void BrokerStore::device_will_published(const liveness::DeviceWill& will) { enqueue(DeviceWillPublished{will}); }
+
+void BrokerStore::forget_device(const std::string& client_id) { enqueue(DeviceForgotten{client_id}); }
 
 void BrokerStore::enqueue(StoreOperation operation) {
     bool first = false;
@@ -193,9 +225,13 @@ bool BrokerStore::commit_queued(std::unique_lock<std::mutex>& lock) {
     ++attempts_finished_;
     if (committed) {
         committed_through_ = through;
-        if (queue_.empty()) {  // keep the capacity for the next batch
+        // Keep the capacity for the next batch, unless a burst (ten thousand
+        // devices connecting at once) made it large: that memory goes back.
+        if (queue_.empty() && batch.capacity() <= kKeptQueueCapacity) {
             batch.clear();
             queue_.swap(batch);
+        } else if (queue_.capacity() > kKeptQueueCapacity && queue_.size() <= kKeptQueueCapacity) {
+            queue_.shrink_to_fit();
         }
     } else {
         // Back to the front, ahead of what came meanwhile: call order is kept.
@@ -212,6 +248,8 @@ bool BrokerStore::write(const std::vector<StoreOperation>& batch) {
     try {
         Transaction transaction{database_};
         for (const auto& operation : batch) tables_.apply(operation);
+        if (const std::int64_t latest = tables_.take_latest_transition_ms(); latest != 0)
+            tables_.devices().trim(history_retention_, latest);
         transaction.commit();
     } catch (const StoreError& error) {
         report_failure(error.code(), error.what(), batch.size());

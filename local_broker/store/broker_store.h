@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "local_broker/core/persistence.h"
+#include "local_broker/liveness/liveness_persistence.h"
 #include "local_broker/store/database.h"
 #include "local_broker/store/state_tables.h"
 #include "local_broker/store/store_operation.h"
@@ -60,7 +61,7 @@ struct BrokerStoreOptions {
     std::chrono::milliseconds retry_interval{1000};
 };
 
-class BrokerStore final : public core::Persistence {
+class BrokerStore final : public core::Persistence, public liveness::LivenessPersistence {
 public:
     // Gets the highest sequence number committed. Runs on the committing
     // thread (normally the writer) without the store's lock; it must be quick
@@ -86,6 +87,14 @@ public:
     // before start().
     using FailureListener = std::function<void()>;
     void set_failure_listener(FailureListener listener);
+
+    // Device liveness, before start(): how much history to keep, and the
+    // devices the previous run left online (it stopped without closing their
+    // connections) marked offline with cause gateway-restart at `now_ms`
+    // (DeviceTables::mark_offline_after_restart). Call before load()'s state is
+    // restored into the broker, so the Wills are still stored. Throws StoreError.
+    void set_history_retention(const liveness::HistoryRetention& retention);
+    std::size_t mark_devices_offline_after_restart(std::int64_t now_ms);
 
     // Starts the writer thread (once; later calls do nothing until stop()).
     void start();
@@ -114,6 +123,14 @@ public:
     void delivery_removed(const std::string& client_id, std::uint64_t stored_id) override;
     void qos2_received(const std::string& client_id, std::uint16_t packet_id) override;
     void qos2_released(const std::string& client_id, std::uint16_t packet_id) override;
+    // liveness::LivenessPersistence: event-loop thread; queue and return.
+    void device_connected(const liveness::DeviceConnection& connection) override;
+    void device_disconnected(const liveness::DeviceDisconnection& disconnection) override;
+    void device_will_published(const liveness::DeviceWill& will) override;
+    // Any thread: drops the device and its history if it is offline when the
+    // operation is applied.
+    void forget_device(const std::string& client_id);
+
     // Event-loop thread (the one that queues); lock-free.
     std::uint64_t last_sequence() const override { return queued_total_.load(std::memory_order_relaxed); }
 
@@ -159,6 +176,7 @@ private:
 
     // Set before start(); then used only by whoever commits (one thread at a time).
     CommitListener commit_listener_;
+    liveness::HistoryRetention history_retention_;
     FailureListener failure_listener_;
     std::optional<int> logged_failure_;
 

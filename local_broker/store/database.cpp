@@ -99,6 +99,28 @@ Database Database::open(const std::filesystem::path& path, std::span<const std::
     return database;
 }
 
+Database Database::open_reader(const std::filesystem::path& path, std::int64_t min_schema_version,
+                               const DatabaseOptions& options) {
+    const std::string name = path.string();
+    sqlite3* raw = nullptr;
+    const int result = sqlite3_open_v2(name.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::unique_ptr<sqlite3, Closer> handle{raw};
+    if (result != SQLITE_OK)
+        throw StoreError{name, kCannotOpen, raw != nullptr ? describe(raw, result) : sqlite3_errstr(result),
+                         result & 0xff};
+    sqlite3_extended_result_codes(raw, 1);
+    Database database{std::move(handle), name};
+    sqlite3_busy_timeout(database.handle(), static_cast<int>(options.busy_timeout.count()));
+    database.exec("PRAGMA query_only=1");
+    if (options.cache_kib) database.exec("PRAGMA cache_size=-" + std::to_string(*options.cache_kib));
+    if (const std::int64_t version = database.schema_version(); version < min_schema_version)
+        throw StoreError{name, kCannotOpen,
+                         "schema version " + std::to_string(version) + " is older than " +
+                             std::to_string(min_schema_version),
+                         0};
+    return database;
+}
+
 void Database::configure(const DatabaseOptions& options) {
     sqlite3_busy_timeout(handle(), static_cast<int>(options.busy_timeout.count()));
     // The first read of the file: a file that is not a database fails here
@@ -114,6 +136,7 @@ void Database::configure(const DatabaseOptions& options) {
 
     exec(options.durability == Durability::PowerLossSafe ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
+    if (options.cache_kib) exec("PRAGMA cache_size=-" + std::to_string(*options.cache_kib));
     if (options.max_page_count)
         single_integer(*this, "PRAGMA max_page_count=" + std::to_string(*options.max_page_count));
 }
@@ -158,7 +181,9 @@ std::int64_t Database::schema_version() const { return single_integer(*this, "PR
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(handle()) == 0; }
 
-Transaction::Transaction(Database& database) : database_{database} { database_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& database, Kind kind) : database_{database} {
+    database_.exec(kind == Kind::Write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
 
 Transaction::~Transaction() {
     if (done_ || !database_.in_transaction()) return;

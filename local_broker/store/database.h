@@ -48,6 +48,9 @@ struct DatabaseOptions {
     // file past it fails like a full disk (SQLITE_FULL) and changes nothing.
     // SQLite never sets it below the current size. nullopt: unlimited.
     std::optional<std::int64_t> max_page_count;
+    // The page cache of this connection, in KiB (PRAGMA cache_size=-N);
+    // nullopt: SQLite's default (2 MiB). Resident memory of the gateway.
+    std::optional<std::int64_t> cache_kib;
 };
 
 class Database {
@@ -62,6 +65,12 @@ public:
     // version newer than migrations.size().
     static Database open(const std::filesystem::path& path, std::span<const std::string_view> migrations,
                          const DatabaseOptions& options = {});
+
+    // Opens an existing database for reading only (PRAGMA query_only), for a
+    // reader beside the writer: no file is created, nothing is migrated; the
+    // schema must be at least `min_schema_version`. Throws StoreError.
+    static Database open_reader(const std::filesystem::path& path, std::int64_t min_schema_version,
+                                const DatabaseOptions& options = {});
 
     Database(Database&&) noexcept = default;
     Database& operator=(Database&&) noexcept = default;
@@ -92,12 +101,15 @@ private:
     std::string path_;
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit()
+// BEGIN on construction; ROLLBACK on destruction unless commit()
 // succeeded. commit() throws StoreError (the transaction is then rolled back by
 // the destructor if SQLite has not already done so).
 class Transaction {
 public:
-    explicit Transaction(Database& database);
+    // Write: BEGIN IMMEDIATE (takes the write lock now). Read: BEGIN (a read
+    // snapshot from the first query on, for several queries that must agree).
+    enum class Kind { Write, Read };
+    explicit Transaction(Database& database, Kind kind = Kind::Write);
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction();

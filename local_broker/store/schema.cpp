@@ -65,7 +65,47 @@ CREATE TABLE incoming_qos2(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kVersion1, kVersion2};
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE devices(
+    client_id TEXT PRIMARY KEY NOT NULL,
+    online INTEGER NOT NULL,
+    since_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL DEFAULT 0,
+    peer TEXT NOT NULL DEFAULT '',
+    username TEXT NOT NULL DEFAULT '',
+    protocol_version INTEGER NOT NULL DEFAULT 4,
+    keep_alive INTEGER NOT NULL DEFAULT 0,
+    clean_session INTEGER NOT NULL DEFAULT 1,
+    will_topic TEXT,
+    will_qos INTEGER,
+    will_retain INTEGER,
+    will_delay_s INTEGER,
+    will_payload_size INTEGER,
+    last_cause TEXT NOT NULL DEFAULT '',
+    last_reason TEXT NOT NULL DEFAULT '',
+    last_will_topic TEXT,
+    last_will_payload BLOB,
+    last_will_ms INTEGER,
+    messages_received INTEGER NOT NULL DEFAULT 0,
+    messages_sent INTEGER NOT NULL DEFAULT 0,
+    bytes_received INTEGER NOT NULL DEFAULT 0,
+    bytes_sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE device_history(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    online INTEGER NOT NULL,
+    cause TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    will_published INTEGER NOT NULL
+);
+CREATE INDEX device_history_by_client ON device_history(client_id, at_ms);
+CREATE INDEX device_history_by_time ON device_history(at_ms);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -24,6 +24,17 @@
 //     identifiers are 4-byte big-endian Subscription Identifiers.
 //   incoming_qos2(client_id, packet_id): QoS 2 messages received from the
 //     client whose PUBREL has not arrived.
+// Version 3 (device liveness):
+//   devices(client_id TEXT PRIMARY KEY, online, since_ms, last_seen_ms, peer,
+//           username, protocol_version, keep_alive, clean_session,
+//           will_topic/qos/retain/delay_s/payload_size NULL (no Will),
+//           last_cause, last_reason, last_will_topic/payload/ms NULL (none
+//           published yet), messages_received/sent, bytes_received/sent)
+//     every client id the broker accepted a connection from, until forgotten.
+//   device_history(id INTEGER PRIMARY KEY AUTOINCREMENT, client_id, at_ms,
+//                  online, cause, reason, peer, will_published)
+//     one row per online/offline transition; id is the change stream's
+//     sequence number (AUTOINCREMENT: never reused, even after deletes).
 // Times are milliseconds since the Unix epoch; properties are properties_blob.h
 // blobs.
 

@@ -84,7 +84,8 @@ StateTables::StateTables(Database& database)
       update_delivery_{database, "UPDATE deliveries SET packet_id = ?3, state = ?4 WHERE client_id = ?1 AND id = ?2"},
       delete_delivery_{database, "DELETE FROM deliveries WHERE client_id = ?1 AND id = ?2"},
       put_qos2_{database, "INSERT OR IGNORE INTO incoming_qos2(client_id, packet_id) VALUES(?1, ?2)"},
-      delete_qos2_{database, "DELETE FROM incoming_qos2 WHERE client_id = ?1 AND packet_id = ?2"} {}
+      delete_qos2_{database, "DELETE FROM incoming_qos2 WHERE client_id = ?1 AND packet_id = ?2"},
+      devices_{database} {}
 
 void StateTables::apply(const StoreOperation& operation) {
     std::visit([this](const auto& one) { apply_one(one); }, operation);
@@ -93,11 +94,11 @@ void StateTables::apply(const StoreOperation& operation) {
 void StateTables::apply_one(const WillHeld& held) {
     put_will_.reset();
     put_will_.bind_text(1, held.client_id);
-    put_will_.bind_text(2, held.will.topic);
-    put_will_.bind_blob(3, held.will.payload);
-    put_will_.bind_int(4, static_cast<int>(held.will.qos));
-    put_will_.bind_int(5, held.will.retain ? 1 : 0);
-    put_will_.bind_blob(6, encode_properties_blob(held.will.properties));
+    put_will_.bind_text(2, held.will->topic);
+    put_will_.bind_blob(3, held.will->payload);
+    put_will_.bind_int(4, static_cast<int>(held.will->qos));
+    put_will_.bind_int(5, held.will->retain ? 1 : 0);
+    put_will_.bind_blob(6, encode_properties_blob(held.will->properties));
     put_will_.bind_int64(7, held.delay.count());
     put_will_.run();
 }
@@ -116,7 +117,7 @@ void StateTables::apply_one(const WillRemoved& removed) {
 }
 
 void StateTables::apply_one(const RetainedSet& set) {
-    const core::StoredRetained& retained = set.retained;
+    const core::StoredRetained& retained = *set.retained;
     put_retained_.reset();
     put_retained_.bind_text(1, retained.topic);
     put_retained_.bind_blob(2, retained.payload);
@@ -220,6 +221,20 @@ void StateTables::apply_one(const Qos2Released& released) {
     delete_qos2_.bind_int(2, released.packet_id);
     delete_qos2_.run();
 }
+
+void StateTables::apply_one(const DeviceConnected& connected) {
+    devices_.connected(connected.connection);
+    latest_transition_ms_ = std::max(latest_transition_ms_, connected.connection.at_ms);
+}
+
+void StateTables::apply_one(const DeviceDisconnected& disconnected) {
+    devices_.disconnected(disconnected.disconnection);
+    latest_transition_ms_ = std::max(latest_transition_ms_, disconnected.disconnection.at_ms);
+}
+
+void StateTables::apply_one(const DeviceWillPublished& published) { devices_.will_published(published.will); }
+
+void StateTables::apply_one(const DeviceForgotten& forgotten) { devices_.forget(forgotten.client_id); }
 
 core::StoredState StateTables::load() {
     core::StoredState state;

@@ -9,8 +9,11 @@
 // it cannot understand (a malformed properties blob, an unknown QoS) with a
 // warning naming the table and key, and goes on.
 
+#include <utility>
+
 #include "local_broker/core/persistence.h"
 #include "local_broker/store/database.h"
+#include "local_broker/store/device_tables.h"
 #include "local_broker/store/statement.h"
 #include "local_broker/store/store_operation.h"
 
@@ -21,6 +24,12 @@ public:
     explicit StateTables(Database& database);
 
     void apply(const StoreOperation& operation);
+
+    // The time of the newest device transition apply() recorded since the last
+    // call (0 if none): the history then wants trimming (DeviceTables::trim)
+    // before the commit.
+    std::int64_t take_latest_transition_ms() { return std::exchange(latest_transition_ms_, 0); }
+    DeviceTables& devices() { return devices_; }
 
     core::StoredState load();
 
@@ -39,6 +48,10 @@ private:
     void apply_one(const DeliveryRemoved& removed);
     void apply_one(const Qos2Received& received);
     void apply_one(const Qos2Released& released);
+    void apply_one(const DeviceConnected& connected);
+    void apply_one(const DeviceDisconnected& disconnected);
+    void apply_one(const DeviceWillPublished& published);
+    void apply_one(const DeviceForgotten& forgotten);
 
     void load_wills(core::StoredState& state);
     void load_retained(core::StoredState& state);
@@ -65,6 +78,8 @@ private:
     Statement delete_delivery_;
     Statement put_qos2_;
     Statement delete_qos2_;
+    DeviceTables devices_;
+    std::int64_t latest_transition_ms_ = 0;
 };
 
 }  // namespace wg::store

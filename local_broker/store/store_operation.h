@@ -4,18 +4,23 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 
 #include "local_broker/codec/packet.h"
 #include "local_broker/core/persistence.h"
+#include "local_broker/liveness/device_records.h"
 
 namespace wg::store {
 
+// The Will and the retained message carry MQTT 5 properties (hundreds of
+// bytes in place): they are held by pointer so that every queued operation
+// stays small.
 struct WillHeld {
     std::string client_id;
-    codec::Will will;
+    std::unique_ptr<const codec::Will> will;
     std::chrono::seconds delay{0};
 };
 
@@ -29,7 +34,7 @@ struct WillRemoved {
 };
 
 struct RetainedSet {
-    core::StoredRetained retained;
+    std::unique_ptr<const core::StoredRetained> retained;
 };
 
 struct RetainedCleared {
@@ -83,9 +88,26 @@ struct Qos2Released {
     std::uint16_t packet_id = 0;
 };
 
+struct DeviceConnected {
+    liveness::DeviceConnection connection;
+};
+
+struct DeviceDisconnected {
+    liveness::DeviceDisconnection disconnection;
+};
+
+struct DeviceWillPublished {
+    liveness::DeviceWill will;
+};
+
+struct DeviceForgotten {
+    std::string client_id;  // only while it is offline
+};
+
 using StoreOperation =
     std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared, SessionStored, SessionRemoved,
                  SubscriptionStored, SubscriptionRemoved, DeliveryStored, DeliveryUpdated, DeliveryRemoved,
-                 Qos2Received, Qos2Released>;
+                 Qos2Received, Qos2Released, DeviceConnected, DeviceDisconnected, DeviceWillPublished,
+                 DeviceForgotten>;
 
 }  // namespace wg::store

@@ -46,6 +46,7 @@ struct WillSummary {
     std::string topic;
     std::uint8_t qos = 0;
     bool retain = false;
+    std::uint32_t delay_seconds = 0;  // MQTT 5 Will Delay Interval
     std::size_t payload_size = 0;
 };
 
@@ -69,11 +70,23 @@ struct DisconnectedEvent {
     bool will_delayed = false;  // MQTT 5: the Will waits for its Will Delay Interval
 };
 
+// A Will went out: its connection ended without DISCONNECT (reported before that
+// connection's DisconnectedEvent), its delay ran out, its session ended, or it
+// belonged to a connection lost with the previous run (at start-up).
+struct WillPublishedEvent {
+    const std::string& client_id;
+    const std::string& topic;
+    const std::string& payload;
+    std::uint8_t qos = 0;
+    bool retain = false;
+};
+
 class ConnectionObserver {
 public:
     virtual ~ConnectionObserver() = default;
     virtual void on_connected(const ConnectedEvent& event) = 0;
     virtual void on_disconnected(const DisconnectedEvent& event) = 0;
+    virtual void on_will_published(const WillPublishedEvent& /*event*/) {}
 };
 
 }  // namespace wg::broker

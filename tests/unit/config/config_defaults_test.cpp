@@ -30,6 +30,8 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.log.level == expected.log.level);
     CHECK(actual.storage.data_dir == expected.storage.data_dir);
     CHECK(actual.storage.database == expected.storage.database);
+    CHECK(actual.liveness.history_max_days == expected.liveness.history_max_days);
+    CHECK(actual.liveness.history_max_rows == expected.liveness.history_max_rows);
     CHECK(actual.storage.durability == expected.storage.durability);
 }
 
@@ -51,6 +53,8 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.log.level == "info");
     CHECK(config.storage.data_dir == "/var/lib/willgate");
     CHECK(config.storage.database == "willgate.db");
+    CHECK(config.liveness.history_max_days == 30);
+    CHECK(config.liveness.history_max_rows == 100000);
     CHECK(config.storage.durability == "process-crash");
     CHECK(config.source.empty());
     CHECK_NOTHROW(wg::config::validate(config));
@@ -78,6 +82,10 @@ level = "debug"
 data_dir = "/srv/willgate"
 database = "/mnt/ssd/willgate.db"
 durability = "power-loss"
+
+[liveness]
+history_max_days = 7
+history_max_rows = 500
 
 [limits]
 max_packet_size = 268_435_460
@@ -114,6 +122,8 @@ port = 0
     CHECK(config.log.level == "debug");
     CHECK(config.storage.data_dir == "/srv/willgate");
     CHECK(config.storage.database == "/mnt/ssd/willgate.db");
+    CHECK(config.liveness.history_max_days == 7);
+    CHECK(config.liveness.history_max_rows == 500);
     CHECK(config.storage.durability == "power-loss");
     CHECK(config.source == "all.toml");
 }

@@ -1,0 +1,52 @@
+#pragma once
+// What the liveness registry writes about devices: one record per change, as
+// plain values (they cross to the store's writer thread).
+//
+// Times are milliseconds since the Unix epoch (UTC).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "willgate/liveness.h"
+
+namespace wg::liveness {
+
+// A device's connection was accepted (CONNACK sent).
+struct DeviceConnection {
+    std::string client_id;
+    std::int64_t at_ms = 0;
+    std::string peer;
+    std::string username;
+    std::uint8_t protocol_version = 4;
+    std::uint16_t keep_alive = 0;
+    bool clean_session = true;
+    std::optional<HeldWill> will;
+};
+
+// A device's connection ended.
+struct DeviceDisconnection {
+    std::string client_id;
+    std::int64_t at_ms = 0;
+    std::string peer;
+    std::string cause;  // broker::cause_name()
+    std::string reason;
+    bool will_published = false;
+};
+
+// A device's Will went out.
+struct DeviceWill {
+    std::string client_id;
+    PublishedWill will;
+};
+
+// How much history is kept: transitions older than max_age, and the oldest
+// beyond max_rows, are deleted as new ones are written.
+struct HistoryRetention {
+    std::chrono::hours max_age{24 * 30};
+    std::size_t max_rows = 100'000;
+};
+
+}  // namespace wg::liveness

@@ -1,0 +1,83 @@
+"""The device liveness registry as the gateway keeps it in its database: every
+device's current state and the history of its changes, including the devices
+that were connected when the gateway died."""
+
+import signal
+import sqlite3
+
+import pytest
+
+import mqtt_raw as raw
+from mqtt_paho import unique
+from willgate_harness import kill_hard, start_first, wait_until
+
+pytestmark = pytest.mark.willgate_only
+
+
+def query(db, sql, *args):
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
+def device_row(db, client_id):
+    rows = query(db, "SELECT online, last_cause, last_will_topic, last_will_payload, peer FROM devices "
+                     "WHERE client_id = ?", client_id)
+    return rows[0] if rows else None
+
+
+def history(db, client_id):
+    return query(db, "SELECT online, cause, will_published FROM device_history WHERE client_id = ? ORDER BY id",
+                 client_id)
+
+
+def test_a_device_going_offline_is_recorded_with_its_cause_and_will(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    broker = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    db = data_dir / "willgate.db"
+    cid = unique("meter-")
+    device = clients_of(broker).raw()
+    device.connect(cid, will_topic=f"status/{cid}", will_payload=b"offline", will_qos=1, will_retain=True)
+    wait_until(lambda: device_row(db, cid) is not None and device_row(db, cid)[0] == 1, 10,
+               message=f"{cid} online in the devices table")
+    assert device_row(db, cid)[4] == device.local_address
+    device.close()
+    wait_until(lambda: device_row(db, cid)[0] == 0, 10, message=f"{cid} offline in the devices table")
+    online, cause, will_topic, will_payload, _ = device_row(db, cid)
+    assert (cause, will_topic, will_payload) == ("peer-closed", f"status/{cid}", b"offline")
+    assert history(db, cid) == [(1, "", 0), (0, "peer-closed", 1)]
+
+    clean = clients_of(broker).raw()
+    clean_id = unique("clean-")
+    clean.connect(clean_id, will_topic=f"status/{clean_id}", will_payload=b"x")
+    clean.disconnect()
+    wait_until(lambda: history(db, clean_id) == [(1, "", 0), (0, "disconnect", 0)], 10,
+               message="the clean disconnect in the history")
+    assert device_row(db, clean_id)[2] is None  # no Will was published
+
+
+def test_devices_connected_at_a_crash_are_offline_after_the_restart(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    first = start_first(tmp_path, data_dir)
+    db = data_dir / "willgate.db"
+    cid = unique("crashed-")
+    device = None
+    try:
+        device = raw.RawClient(first.host, first.port)
+        device.connect(cid, will_topic=f"status/{cid}", will_payload=b"lost", will_qos=1)
+        wait_until(lambda: device_row(db, cid) is not None, 10, message=f"{cid} in the devices table")
+        kill_hard(first)
+    finally:
+        if device:
+            device.close()
+        first.stop(sig=signal.SIGKILL)
+    assert device_row(db, cid)[0] == 1  # as the crash left it
+
+    second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    second.wait_for_log(r"1 devices were connected when the gateway stopped uncleanly")
+    wait_until(lambda: device_row(db, cid)[:4] == (0, "gateway-restart", f"status/{cid}", b"lost"), 10,
+               message=f"{cid} offline with cause gateway-restart and its Will")
+    assert history(db, cid) == [(1, "", 0), (0, "gateway-restart", 1)]
