@@ -28,6 +28,7 @@ inline constexpr IntegerRange kMaxQueuedMessagesRange{1, 4294967295};
 inline constexpr IntegerRange kMaxOutputBufferRange{4096, 4294967295};
 inline constexpr IntegerRange kConnectTimeoutRange{1, 3600};
 inline constexpr IntegerRange kHistoryMaxDaysRange{1, 3650};
+inline constexpr IntegerRange kSysIntervalRange{0, 86400};
 inline constexpr IntegerRange kHistoryMaxRowsRange{1, 100000000};
 inline constexpr IntegerRange kMaxTopicAliasRange{0, 65535};
 inline constexpr IntegerRange kMaxKeepAliveRange{0, 65535};

@@ -48,12 +48,17 @@ struct Liveness {
     std::uint32_t history_max_rows = 100000;
 };
 
+struct Monitoring {
+    std::uint32_t sys_interval = 10;  // seconds between $SYS/broker/... updates; 0 = none
+};
+
 struct Config {
     std::vector<Listener> listeners{Listener{}};  // at least one
     Limits limits;
     Logging log;
     Storage storage;
     Liveness liveness;
+    Monitoring monitoring;
     std::string source;  // file the config came from, "" for built-in defaults
 };
 

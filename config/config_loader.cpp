@@ -21,7 +21,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 5> kTopLevelKeys{"listener", "limits", "log", "storage", "liveness"};
+constexpr std::array<std::string_view, 6> kTopLevelKeys{"listener", "limits", "log", "storage", "liveness", "monitoring"};
+constexpr std::array<std::string_view, 1> kMonitoringKeys{"sys_interval"};
 constexpr std::array<std::string_view, 2> kLivenessKeys{"history_max_days", "history_max_rows"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
 constexpr std::array<std::string_view, 8> kLimitsKeys{
@@ -122,6 +123,10 @@ public:
             read_string(*storage, "storage", "data_dir", check_data_dir, config.storage.data_dir);
             read_string(*storage, "storage", "database", check_database, config.storage.database);
             read_string(*storage, "storage", "durability", check_durability, config.storage.durability);
+        }
+        if (const toml::table* monitoring = child_table(root, "monitoring")) {
+            reject_unknown_keys(*monitoring, "monitoring", kMonitoringKeys);
+            read_integer(*monitoring, "monitoring", "sys_interval", kSysIntervalRange, config.monitoring.sys_interval);
         }
         if (const toml::table* liveness = child_table(root, "liveness")) {
             reject_unknown_keys(*liveness, "liveness", kLivenessKeys);

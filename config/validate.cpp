@@ -58,6 +58,7 @@ void validate(const Config& config) {
     validator.check(check_range(limits.max_keep_alive, kMaxKeepAliveRange),
                     "limits.max_keep_alive");
 
+    validator.check(check_range(config.monitoring.sys_interval, kSysIntervalRange), "monitoring.sys_interval");
     validator.check(check_range(config.liveness.history_max_days, kHistoryMaxDaysRange),
                     "liveness.history_max_days");
     validator.check(check_range(config.liveness.history_max_rows, kHistoryMaxRowsRange),

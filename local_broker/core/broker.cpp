@@ -1,5 +1,6 @@
 #include "local_broker/core/broker.h"
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 
@@ -109,7 +110,7 @@ void Broker::tick() {
                   "no CONNECT within " + std::to_string(connection.keep_alive.limit().count()) + " ms");
         }
     }
-    publish_due_wills(true);
+    publish_due_wills("will-delay-elapsed", true);
     expire_sessions();
     release_stalled();
 }
@@ -128,18 +129,25 @@ void Broker::shutdown() {
         connection.has_will = false;
         connection.will_published = true;
     }
-    publish_due_wills();
+    publish_due_wills(broker::cause_name(broker::DisconnectCause::ServerShutdown));
     for (std::uint64_t id : ids) {
         auto it = connections_.find(id);
         if (it != connections_.end()) close(*it->second, broker::DisconnectCause::ServerShutdown, "gateway stopping");
     }
     // Sessions end with the process: Wills still waiting for their delay go out now.
-    for (auto& due : wills_.take_due(WillRegistry::time_point::max())) publish_will(due.client_id, due.will);
+    for (auto& due : wills_.take_due(WillRegistry::time_point::max()))
+        publish_will(due.client_id, due.will, "session-ended");
+}
+
+void Broker::publish_local(std::string topic, std::string payload, bool retain) {
+    route(make_message(std::move(topic), std::move(payload), codec::QoS::AtMostOnce, retain));
 }
 
 BrokerStats Broker::stats() const {
     BrokerStats stats = counters_;
     stats.connections = connections_.size();
+    stats.clients_connected = static_cast<std::size_t>(std::count_if(
+        connections_.begin(), connections_.end(), [](const auto& entry) { return entry.second->connected; }));
     stats.sessions = sessions_.size();
     stats.subscriptions = subscriptions_.subscription_count();
     stats.retained_messages = retained_.size();

@@ -21,6 +21,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -43,6 +45,7 @@ namespace wg::core {
 
 struct BrokerStats {
     std::size_t connections = 0;         // open network connections
+    std::size_t clients_connected = 0;   // connections whose CONNECT was accepted
     std::size_t sessions = 0;            // sessions, online and offline
     std::size_t subscriptions = 0;
     std::size_t retained_messages = 0;
@@ -50,6 +53,11 @@ struct BrokerStats {
     std::uint64_t messages_sent = 0;
     std::uint64_t messages_dropped = 0;  // QoS 0 to slow clients, QoS 1/2 beyond the queue limit
     std::uint64_t wills_published = 0;
+    // Since start, by cause name: connections that ended (broker::cause_name()),
+    // and Wills published (the cause of their connection's end, or
+    // "will-delay-elapsed", "session-ended", "gateway-restart").
+    std::map<std::string, std::uint64_t, std::less<>> disconnects_by_cause;
+    std::map<std::string, std::uint64_t, std::less<>> wills_by_cause;
 };
 
 class Broker {
@@ -83,6 +91,11 @@ public:
     void shutdown();
 
     BrokerStats stats() const;
+
+    // Publishes a message of the broker's own (QoS 0, from no client), e.g. its
+    // $SYS topics. A retained one under $SYS/ is kept in memory only: it is
+    // published again after a restart.
+    void publish_local(std::string topic, std::string payload, bool retain);
 
     // Durable storage for Wills, retained messages and persistent sessions; null
     // keeps them in memory only. Set before the first connection; must outlive the broker's use of it.
@@ -127,7 +140,9 @@ private:
     void protocol_error(Connection& connection, codec::ReasonCode reason, const std::string& detail);
     void detach_session(Connection& connection);
     void destroy_session(Session& session);
-    void publish_will(const std::string& client_id, codec::Will& will);
+    // `why`: counted in BrokerStats::wills_by_cause.
+    void publish_will(const std::string& client_id, codec::Will& will, std::string_view why);
+    void count(std::map<std::string, std::uint64_t, std::less<>>& counts, std::string_view name);
     void persist_retained(const Message& message);
     Persistence* persistence_ = nullptr;
     void hold_until_persisted(Connection& connection);
@@ -146,7 +161,7 @@ private:
     std::deque<HeldOutput> held_output_;  // in sequence order
     // `announce`: log each one (Wills that waited for their delay; the others
     // are part of their connection's "disconnected ... will=published" line).
-    void publish_due_wills(bool announce = false);
+    void publish_due_wills(std::string_view why, bool announce = false);
     void expire_sessions();
 
     // broker_routing.cpp

@@ -81,7 +81,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
         detach_session(connection);
         if (will_released) {
             const std::uint64_t published_before = counters_.wills_published;
-            publish_due_wills();
+            publish_due_wills(broker::cause_name(cause));
             event.will_published = counters_.wills_published > published_before;
             const auto due = wills_.pending_due(client_id);
             event.will_delayed = due.has_value();
@@ -90,6 +90,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
                 persistence_->will_pending(client_id, *wall_time(due));
             }
         }
+        count(counters_.disconnects_by_cause, broker::cause_name(cause));
         log_disconnected(event);
         for (auto* observer : observers_) observer->on_disconnected(event);
     }
@@ -133,14 +134,20 @@ void Broker::expire_sessions() {
         // A Will still waiting for its delay is due now: its session has ended.
         if (auto will = wills_.take_pending(session->client_id)) {
             log_will_published(session->client_id, will->topic);
-            publish_will(session->client_id, *will);
+            publish_will(session->client_id, *will, "session-ended");
         }
         destroy_session(*session);
     }
 }
 
-void Broker::publish_will(const std::string& client_id, codec::Will& will) {
+void Broker::count(std::map<std::string, std::uint64_t, std::less<>>& counts, std::string_view name) {
+    if (auto it = counts.find(name); it != counts.end()) ++it->second;
+    else counts.emplace(std::string(name), 1);
+}
+
+void Broker::publish_will(const std::string& client_id, codec::Will& will, std::string_view why) {
     ++counters_.wills_published;
+    count(counters_.wills_by_cause, why);
     if (persistence_) persistence_->will_removed(client_id);  // published at most once
     const broker::WillPublishedEvent event{client_id, will.topic, will.payload, static_cast<std::uint8_t>(will.qos),
                                            will.retain};
@@ -149,10 +156,10 @@ void Broker::publish_will(const std::string& client_id, codec::Will& will) {
                        std::move(will.properties), clock_, true));
 }
 
-void Broker::publish_due_wills(bool announce) {
+void Broker::publish_due_wills(std::string_view why, bool announce) {
     for (auto& due : wills_.take_due(clock_.now())) {
         if (announce) log_will_published(due.client_id, due.will.topic);
-        publish_will(due.client_id, due.will);
+        publish_will(due.client_id, due.will, why);
     }
 }
 

@@ -64,7 +64,7 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
         *existing->second->expires_at <= clock_.now()) {
         if (auto will = wills_.take_pending(client_id)) {
             log_will_published(client_id, will->topic);
-            publish_will(client_id, *will);
+            publish_will(client_id, *will, "session-ended");
         }
         destroy_session(*existing->second);
         existing = sessions_.end();
@@ -74,7 +74,7 @@ void Broker::handle_connect(Connection& connection, codec::Connect& connect) {
         // Will still waiting for its delay goes out with it (3.1.3.2.2).
         if (auto will = wills_.take_pending(client_id)) {
             log_will_published(client_id, will->topic);
-            publish_will(client_id, *will);
+            publish_will(client_id, *will, "session-ended");
         }
     } else if (wills_.cancel_pending(client_id) && persistence_) {
         persistence_->will_removed(client_id);  // resumed within the Will Delay Interval

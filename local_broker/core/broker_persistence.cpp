@@ -22,7 +22,7 @@ std::optional<WallClock::time_point> Broker::wall_time(std::optional<Clock::time
 }
 
 void Broker::persist_retained(const Message& message) {
-    if (!persistence_) return;
+    if (!persistence_ || message.topic.starts_with("$SYS/")) return;
     if (message.payload.empty()) {
         persistence_->retained_cleared(message.topic);
         return;
@@ -169,7 +169,7 @@ std::size_t Broker::restore(StoredState state) {
         wills_.schedule(stored.client_id, std::move(stored.will), due);
     }
     const std::uint64_t published_before = counters_.wills_published;
-    publish_due_wills();
+    publish_due_wills("gateway-restart");
     const auto published = static_cast<std::size_t>(counters_.wills_published - published_before);
     if (retained != 0 || !state.wills.empty() || !state.sessions.empty())
         log::info("restored " + std::to_string(state.sessions.size()) + " sessions (" + std::to_string(messages) +

@@ -16,6 +16,7 @@
 #include "local_broker/net/connection_set.h"
 #include "local_broker/net/listener.h"
 #include "local_broker/net/net_settings.h"
+#include "local_broker/net/status_board.h"
 
 namespace wg::net {
 
@@ -34,8 +35,16 @@ public:
     // runs out of work.
     void stop();
 
+    // The broker's figures, refreshed every status_interval (any thread may read them).
+    const broker::BrokerStatusSource& status() const { return board_; }
+
 private:
     void schedule_tick();
+    void schedule_status();
+    // Takes the figures now and posts them to the board; every sys_interval
+    // they are also published on the $SYS topics.
+    void refresh_status();
+    broker::BrokerStatus collect_status() const;
 
     asio::io_context& io_;
     core::Broker& broker_;
@@ -43,6 +52,10 @@ private:
     ConnectionSet connections_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     Timer tick_timer_;
+    Timer status_timer_;
+    StatusBoard board_;
+    std::int64_t started_ms_;
+    std::chrono::steady_clock::time_point next_sys_publish_{};
     bool stopped_ = false;
 };
 

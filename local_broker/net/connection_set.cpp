@@ -1,5 +1,7 @@
 #include "local_broker/net/connection_set.h"
 
+#include <stdexcept>
+
 #include "common/log.h"
 #include "local_broker/net/tcp_connection.h"
 
@@ -15,9 +17,18 @@ ConnectionSet::ConnectionSet(asio::io_context& io, core::Broker& broker, const N
 
 ConnectionSet::~ConnectionSet() = default;
 
-void ConnectionSet::start(int fd, std::string peer) {
-    auto connection = std::make_unique<TcpConnection>(*this, fd, std::move(peer));
+std::uint8_t ConnectionSet::add_listener() {
+    if (listener_counters_.size() > 255) throw std::length_error("more than 256 listeners");
+    listener_counters_.emplace_back();
+    return static_cast<std::uint8_t>(listener_counters_.size() - 1);
+}
+
+void ConnectionSet::start(int fd, std::string peer, std::uint8_t listener) {
+    auto connection = std::make_unique<TcpConnection>(*this, fd, std::move(peer), listener);
     TcpConnection& started = *connection;
+    ListenerCounters& counters = listener_counters_.at(listener);
+    ++counters.open;
+    ++counters.accepted;
     started.set_index(static_cast<std::uint32_t>(connections_.size()));
     connections_.push_back(std::move(connection));
     if (!started.start()) {
@@ -53,6 +64,7 @@ void ConnectionSet::end_of_turn() {
         flushing_.clear();
     }
     for (TcpConnection* connection : retired_) {
+        --listener_counters_[connection->listener()].open;
         const std::uint32_t index = connection->index();
         if (index + 1 != connections_.size()) {
             connections_[index] = std::move(connections_.back());

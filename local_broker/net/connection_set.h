@@ -38,8 +38,22 @@ public:
     ConnectionSet(const ConnectionSet&) = delete;
     ConnectionSet& operator=(const ConnectionSet&) = delete;
 
-    // Takes a connected non-blocking socket and opens its connection with the broker.
-    void start(int fd, std::string peer);
+    // What went through this set's sockets, and per listener, since start.
+    struct ListenerCounters {
+        std::uint64_t open = 0;
+        std::uint64_t accepted = 0;
+    };
+    // A listener that hands sockets to this set; returns the number it passes to start().
+    std::uint8_t add_listener();
+    const std::vector<ListenerCounters>& listener_counters() const { return listener_counters_; }
+    std::uint64_t bytes_received() const { return bytes_received_; }
+    std::uint64_t bytes_sent() const { return bytes_sent_; }
+    void count_received(std::size_t bytes) { bytes_received_ += bytes; }
+    void count_sent(std::size_t bytes) { bytes_sent_ += bytes; }
+
+    // Takes a connected non-blocking socket, accepted by listener `listener`,
+    // and opens its connection with the broker.
+    void start(int fd, std::string peer, std::uint8_t listener);
 
     // Sockets open or still flushing before their close.
     std::size_t open() const { return connections_.size(); }
@@ -68,6 +82,9 @@ private:
     std::vector<TcpConnection*> flushing_;
     std::vector<TcpConnection*> retired_;
     bool end_of_turn_scheduled_ = false;
+    std::vector<ListenerCounters> listener_counters_;
+    std::uint64_t bytes_received_ = 0;
+    std::uint64_t bytes_sent_ = 0;
 };
 
 }  // namespace wg::net

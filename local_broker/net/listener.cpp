@@ -48,7 +48,8 @@ Listener::Listener(asio::io_context& io, const std::string& bind, std::uint16_t 
     : acceptor_(open_acceptor(io, bind, port)),
       retry_timer_(io.get_executor()),
       connections_(connections),
-      settings_(settings) {}
+      settings_(settings),
+      number_(connections.add_listener()) {}
 
 void Listener::start() { wait_for_connections(); }
 
@@ -117,7 +118,7 @@ void Listener::hand_over(int fd, const asio::ip::tcp::endpoint& remote) {
     }
     const int on = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    connections_.start(fd, endpoint_name(remote));
+    connections_.start(fd, endpoint_name(remote), number_);
 }
 
 }  // namespace wg::net

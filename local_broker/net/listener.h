@@ -42,6 +42,7 @@ private:
     Timer retry_timer_;
     ConnectionSet& connections_;
     const NetSettings& settings_;
+    std::uint8_t number_;  // in the ConnectionSet's listener counters
     std::size_t refused_ = 0;
     bool stopped_ = false;
 };

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace wg::net {
 
@@ -14,6 +15,9 @@ struct NetSettings {
     std::size_t max_output_buffer = 1 << 20;  // reading from a client pauses while more is queued to it
     std::chrono::milliseconds close_linger{2000};   // time to flush queued bytes before a close
     std::chrono::milliseconds tick_interval{100};   // broker timers (keep-alive, connect deadline, Wills)
+    std::chrono::milliseconds status_interval{1000};  // how often the StatusBoard is refreshed
+    std::chrono::seconds sys_interval{10};  // how often the $SYS topics are published; 0 = never
+    std::string version;                    // for BrokerStatus and $SYS/broker/version
 };
 
 }  // namespace wg::net

@@ -41,8 +41,8 @@ int socket_error(int fd) {
 
 }  // namespace
 
-TcpConnection::TcpConnection(ConnectionSet& set, int fd, std::string peer)
-    : set_(set), peer_(std::move(peer)), fd_(fd) {}
+TcpConnection::TcpConnection(ConnectionSet& set, int fd, std::string peer, std::uint8_t listener)
+    : set_(set), peer_(std::move(peer)), fd_(fd), listener_(listener) {}
 
 TcpConnection::~TcpConnection() {
     if (!socket_closed_) ::close(fd_);
@@ -94,6 +94,7 @@ void TcpConnection::read() {
             return;
         }
         const auto n = static_cast<std::size_t>(received);
+        set_.count_received(n);
         if (!input_ || input_->empty()) {
             const std::size_t used = consume(buffer.first(n));
             if (!connection_) return;
@@ -222,6 +223,7 @@ void TcpConnection::send_batch() {
         const ssize_t n = ::send(fd_, output_.data() + sent_, batch_end_ - sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n >= 0) {
             sent_ += static_cast<std::size_t>(n);
+            set_.count_sent(static_cast<std::size_t>(n));
             continue;
         }
         if (errno == EINTR) continue;

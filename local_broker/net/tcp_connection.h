@@ -42,7 +42,7 @@ class ConnectionSet;
 class TcpConnection final : public core::ClientLink {
 public:
     // Takes ownership of `fd`, a connected non-blocking TCP socket.
-    TcpConnection(ConnectionSet& set, int fd, std::string peer);
+    TcpConnection(ConnectionSet& set, int fd, std::string peer, std::uint8_t listener);
     // Closes the socket if it is still open (without telling the broker).
     ~TcpConnection() override;
     TcpConnection(const TcpConnection&) = delete;
@@ -61,6 +61,8 @@ public:
     // Position in the ConnectionSet's list.
     std::uint32_t index() const { return index_; }
     void set_index(std::uint32_t index) { index_ = index; }
+    // The listener that accepted it (ConnectionSet::add_listener()).
+    std::uint8_t listener() const { return listener_; }
 
     void write(std::span<const std::uint8_t> bytes) override;
     std::size_t pending_output() const override { return output_.size() - sent_; }
@@ -106,6 +108,7 @@ private:
     int fd_;
     std::uint32_t index_ = 0;
     std::uint8_t watched_ = 0;           // epoll events the poller waits for (EPOLLIN, EPOLLOUT)
+    std::uint8_t listener_;
     bool want_write_ : 1 = false;        // the kernel did not take a whole batch
     bool flush_scheduled_ : 1 = false;
     bool read_paused_ : 1 = false;       // not waiting for input (one of the two reasons below)

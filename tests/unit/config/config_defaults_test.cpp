@@ -32,6 +32,7 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.storage.database == expected.storage.database);
     CHECK(actual.liveness.history_max_days == expected.liveness.history_max_days);
     CHECK(actual.liveness.history_max_rows == expected.liveness.history_max_rows);
+    CHECK(actual.monitoring.sys_interval == expected.monitoring.sys_interval);
     CHECK(actual.storage.durability == expected.storage.durability);
 }
 
@@ -55,6 +56,7 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.storage.database == "willgate.db");
     CHECK(config.liveness.history_max_days == 30);
     CHECK(config.liveness.history_max_rows == 100000);
+    CHECK(config.monitoring.sys_interval == 10);
     CHECK(config.storage.durability == "process-crash");
     CHECK(config.source.empty());
     CHECK_NOTHROW(wg::config::validate(config));
@@ -82,6 +84,9 @@ level = "debug"
 data_dir = "/srv/willgate"
 database = "/mnt/ssd/willgate.db"
 durability = "power-loss"
+
+[monitoring]
+sys_interval = 0
 
 [liveness]
 history_max_days = 7
@@ -124,6 +129,7 @@ port = 0
     CHECK(config.storage.database == "/mnt/ssd/willgate.db");
     CHECK(config.liveness.history_max_days == 7);
     CHECK(config.liveness.history_max_rows == 500);
+    CHECK(config.monitoring.sys_interval == 0);
     CHECK(config.storage.durability == "power-loss");
     CHECK(config.source == "all.toml");
 }

@@ -78,7 +78,7 @@ TEST_CASE("unknown_key_is_named_with_its_dotted_path_and_line", "[unit][config]"
 TEST_CASE("unknown_top_level_key_is_an_error", "[unit][config]") {
     const ConfigError error = parse_error("# comment\nport = 1883\n");
     CHECK(std::string{error.what()} ==
-          "test.toml:2: port: unknown key (expected one of: listener, limits, log, storage, liveness)");
+          "test.toml:2: port: unknown key (expected one of: listener, limits, log, storage, liveness, monitoring)");
 }
 
 TEST_CASE("unknown_listener_key_is_an_error", "[unit][config]") {
@@ -92,7 +92,7 @@ TEST_CASE("unknown_table_is_an_error", "[unit][config]") {
     CHECK(error.line() == 4);
     CHECK(error.key() == "mqtt5");
     CHECK(std::string{error.what()} ==
-          "test.toml:4: mqtt5: unknown table (expected one of: listener, limits, log, storage, liveness)");
+          "test.toml:4: mqtt5: unknown table (expected one of: listener, limits, log, storage, liveness, monitoring)");
 }
 
 TEST_CASE("unknown_nested_table_is_an_error", "[unit][config]") {
@@ -147,6 +147,19 @@ TEST_CASE("port_out_of_range_is_an_error", "[unit][config]") {
           "test.toml:3: listener[0].port: must be between 0 and 65535, got 70000");
     CHECK(std::string{parse_error("[[listener]]\nport = -1\n").what()} ==
           "test.toml:2: listener[0].port: must be between 0 and 65535, got -1");
+}
+
+TEST_CASE("monitoring_and_liveness_out_of_range_are_errors", "[unit][config]") {
+    CHECK(std::string{parse_error("[monitoring]\nsys_interval = -1\n").what()} ==
+          "test.toml:2: monitoring.sys_interval: must be between 0 and 86400, got -1");
+    CHECK(std::string{parse_error("[monitoring]\nsys_interval = 86401\n").what()} ==
+          "test.toml:2: monitoring.sys_interval: must be between 0 and 86400, got 86401");
+    CHECK(std::string{parse_error("[monitoring]\nsys = 1\n").what()} ==
+          "test.toml:2: monitoring.sys: unknown key (expected one of: sys_interval)");
+    CHECK(std::string{parse_error("[liveness]\nhistory_max_days = 0\n").what()} ==
+          "test.toml:2: liveness.history_max_days: must be between 1 and 3650, got 0");
+    CHECK(std::string{parse_error("[liveness]\nhistory_max_rows = 0\n").what()} ==
+          "test.toml:2: liveness.history_max_rows: must be between 1 and 100000000, got 0");
 }
 
 TEST_CASE("limits_out_of_range_are_errors", "[unit][config]") {

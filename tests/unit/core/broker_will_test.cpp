@@ -236,3 +236,22 @@ TEST_CASE("wills are queued for a watcher even beyond max_queued_messages", "[un
     }
     CHECK(received == 20);
 }
+
+TEST_CASE("disconnects and published Wills are counted by cause", "[unit][will][stats]") {
+    BrokerHarness h;
+    auto closed = h.connect("closed", with_will(make_will("will/closed", "x")));
+    auto clean = h.connect("clean", with_will(make_will("will/clean", "x")));
+    auto timed_out = h.connect("timed-out", with_will(make_will("will/timed-out", "x"), 10));
+    closed->drop(broker::DisconnectCause::PeerClosed);
+    clean->send(codec::Disconnect{});
+    h.clock.advance(std::chrono::seconds(16));
+    h.broker.tick();
+    const auto stats = h.broker.stats();
+    CHECK(stats.disconnects_by_cause.at("peer-closed") == 1);
+    CHECK(stats.disconnects_by_cause.at("disconnect") == 1);
+    CHECK(stats.disconnects_by_cause.at("keep-alive-timeout") == 1);
+    CHECK(stats.wills_by_cause.at("peer-closed") == 1);
+    CHECK(stats.wills_by_cause.at("keep-alive-timeout") == 1);
+    CHECK(stats.wills_by_cause.count("disconnect") == 0);
+    CHECK(stats.wills_published == 2);
+}
