@@ -139,6 +139,25 @@ void Broker::shutdown() {
         publish_will(due.client_id, due.will, "session-ended");
 }
 
+broker::ConnectionActivity Broker::activity(const Connection& connection) const {
+    const auto since = clock_.now() - connection.keep_alive.last_activity();
+    return broker::ConnectionActivity{
+        clock_.wall_now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(since),
+        connection.messages_received, connection.messages_sent, connection.link.bytes_received(),
+        connection.link.bytes_sent()};
+}
+
+void Broker::report_activity() {
+    const auto previous = last_activity_report_;
+    last_activity_report_ = clock_.now();
+    if (observers_.empty()) return;
+    for (const auto& [id, connection] : connections_) {
+        if (!connection->connected || connection->keep_alive.last_activity() <= previous) continue;
+        const broker::ActivityEvent event{connection->session->client_id, activity(*connection)};
+        for (auto* observer : observers_) observer->on_activity(event);
+    }
+}
+
 void Broker::publish_local(std::string topic, std::string payload, bool retain) {
     route(make_message(std::move(topic), std::move(payload), codec::QoS::AtMostOnce, retain));
 }

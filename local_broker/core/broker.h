@@ -92,6 +92,10 @@ public:
 
     BrokerStats stats() const;
 
+    // Tells the observers what each connected client did since the last call
+    // (only those that sent a packet since): last seen and counters.
+    void report_activity();
+
     // Publishes a message of the broker's own (QoS 0, from no client), e.g. its
     // $SYS topics. A retained one under $SYS/ is kept in memory only: it is
     // published again after a restart.
@@ -142,6 +146,8 @@ private:
     void destroy_session(Session& session);
     // `why`: counted in BrokerStats::wills_by_cause.
     void publish_will(const std::string& client_id, codec::Will& will, std::string_view why);
+    broker::ConnectionActivity activity(const Connection& connection) const;
+    Clock::time_point last_activity_report_{};
     void count(std::map<std::string, std::uint64_t, std::less<>>& counts, std::string_view name);
     void persist_retained(const Message& message);
     Persistence* persistence_ = nullptr;

@@ -65,6 +65,7 @@ void Broker::close(Connection& connection, broker::DisconnectCause cause, const 
         event.peer = link.peer();
         event.cause = cause;
         event.reason = detail;
+        event.activity = activity(connection);
         bool will_released = false;
         event.will_published = connection.will_published;
         if (connection.has_will) {

@@ -172,6 +172,7 @@ bool Broker::send_publish(Connection& connection, const OutgoingMessage& outgoin
     }
     connection.link.write(scratch_);
     ++counters_.messages_sent;
+    ++connection.messages_sent;
     return true;
 }
 

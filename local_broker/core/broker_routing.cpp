@@ -34,6 +34,7 @@ bool Broker::resolve_topic_alias(Connection& connection, codec::Publish& publish
 
 void Broker::handle_publish(Connection& connection, codec::Publish& publish) {
     ++counters_.messages_received;
+    ++connection.messages_received;
     if (!resolve_topic_alias(connection, publish)) return;
     Session& session = *connection.session;
     const QoS qos = publish.qos;

@@ -47,6 +47,10 @@ public:
     // Throws away what is held (an acknowledgement whose commit failed) and
     // stops holding.
     virtual void drop_held_output() = 0;
+
+    // Bytes received from and sent to the client on this connection so far.
+    virtual std::uint64_t bytes_received() const = 0;
+    virtual std::uint64_t bytes_sent() const = 0;
 };
 
 }  // namespace wg::core

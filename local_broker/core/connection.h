@@ -52,6 +52,8 @@ struct Connection {
         std::unordered_map<std::string, std::uint16_t> outbound;  // topic -> alias, broker to client
     };
     std::unique_ptr<TopicAliases> aliases;
+    std::uint64_t messages_received = 0;  // PUBLISH packets from the client
+    std::uint64_t messages_sent = 0;      // PUBLISH packets to the client
 
     TopicAliases& topic_aliases() {
         if (!aliases) aliases = std::make_unique<TopicAliases>();

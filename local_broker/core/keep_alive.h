@@ -41,6 +41,10 @@ public:
 
     std::chrono::milliseconds limit() const { return std::chrono::milliseconds(limit_ms_); }
 
+    // When the last packet arrived, as of the last expired() call (the broker
+    // checks every tick, so within one tick of the truth).
+    time_point last_activity() const { return last_activity_; }
+
 private:
     // 32 bits of milliseconds (24 days) hold any Keep Alive (at most 65535 x 1.5 s)
     // and connect timeout, and keep the object at 16 bytes: one per connection.

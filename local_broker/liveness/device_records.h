@@ -26,6 +26,21 @@ struct DeviceConnection {
     std::optional<HeldWill> will;
 };
 
+// What the device's current connection did so far.
+struct DeviceCounters {
+    std::int64_t last_seen_ms = 0;  // last packet received
+    std::uint64_t messages_received = 0;
+    std::uint64_t messages_sent = 0;
+    std::uint64_t bytes_received = 0;
+    std::uint64_t bytes_sent = 0;
+};
+
+// A connected device sent something since the last report.
+struct DeviceActivity {
+    std::string client_id;
+    DeviceCounters counters;  // of its current connection
+};
+
 // A device's connection ended.
 struct DeviceDisconnection {
     std::string client_id;
@@ -34,6 +49,7 @@ struct DeviceDisconnection {
     std::string cause;  // broker::cause_name()
     std::string reason;
     bool will_published = false;
+    DeviceCounters counters;  // of the connection that ended
 };
 
 // A device's Will went out.

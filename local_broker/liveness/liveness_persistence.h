@@ -17,6 +17,8 @@ public:
     virtual void device_connected(const DeviceConnection& connection) = 0;
     // The device is offline; its history gets an "offline" transition with the cause.
     virtual void device_disconnected(const DeviceDisconnection& disconnection) = 0;
+    // The device's current connection was active: last seen and its counters.
+    virtual void device_activity(const DeviceActivity& activity) = 0;
     // The device's last published Will (a device never seen before gets a row, offline).
     virtual void device_will_published(const DeviceWill& will) = 0;
 };

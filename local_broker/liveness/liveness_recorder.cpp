@@ -2,9 +2,20 @@
 
 namespace wg::liveness {
 
-std::int64_t LivenessRecorder::now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
+namespace {
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
+
+DeviceCounters counters(const broker::ConnectionActivity& activity) {
+    return DeviceCounters{epoch_ms(activity.last_seen), activity.messages_received, activity.messages_sent,
+                          activity.bytes_received, activity.bytes_sent};
+}
+
+}  // namespace
+
+std::int64_t LivenessRecorder::now_ms() const { return epoch_ms(clock_.wall_now()); }
 
 void LivenessRecorder::on_connected(const broker::ConnectedEvent& event) {
     DeviceConnection connection;
@@ -25,7 +36,11 @@ void LivenessRecorder::on_connected(const broker::ConnectedEvent& event) {
 void LivenessRecorder::on_disconnected(const broker::DisconnectedEvent& event) {
     persistence_.device_disconnected(DeviceDisconnection{event.client_id, now_ms(), event.peer,
                                                          std::string{broker::cause_name(event.cause)}, event.reason,
-                                                         event.will_published});
+                                                         event.will_published, counters(event.activity)});
+}
+
+void LivenessRecorder::on_activity(const broker::ActivityEvent& event) {
+    persistence_.device_activity(DeviceActivity{event.client_id, counters(event.activity)});
 }
 
 void LivenessRecorder::on_will_published(const broker::WillPublishedEvent& event) {

@@ -23,6 +23,7 @@ public:
     void on_connected(const broker::ConnectedEvent& event) override;
     void on_disconnected(const broker::DisconnectedEvent& event) override;
     void on_will_published(const broker::WillPublishedEvent& event) override;
+    void on_activity(const broker::ActivityEvent& event) override;
 
 private:
     std::int64_t now_ms() const;

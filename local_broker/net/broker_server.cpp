@@ -74,6 +74,10 @@ void BrokerServer::refresh_status() {
         for (auto& [topic, payload] : core::sys_topics(status)) broker_.publish_local(topic, payload, true);
     }
     board_.update(std::move(status));
+    if (now >= next_activity_report_) {
+        next_activity_report_ = now + settings_.activity_interval;
+        broker_.report_activity();
+    }
     schedule_status();
 }
 

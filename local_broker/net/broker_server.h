@@ -56,6 +56,7 @@ private:
     StatusBoard board_;
     std::int64_t started_ms_;
     std::chrono::steady_clock::time_point next_sys_publish_{};
+    std::chrono::steady_clock::time_point next_activity_report_{};
     bool stopped_ = false;
 };
 

@@ -16,6 +16,7 @@ struct NetSettings {
     std::chrono::milliseconds close_linger{2000};   // time to flush queued bytes before a close
     std::chrono::milliseconds tick_interval{100};   // broker timers (keep-alive, connect deadline, Wills)
     std::chrono::milliseconds status_interval{1000};  // how often the StatusBoard is refreshed
+    std::chrono::seconds activity_interval{5};  // how often clients' last seen and counters are reported
     std::chrono::seconds sys_interval{10};  // how often the $SYS topics are published; 0 = never
     std::string version;                    // for BrokerStatus and $SYS/broker/version
 };

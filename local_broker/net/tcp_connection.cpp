@@ -95,6 +95,7 @@ void TcpConnection::read() {
         }
         const auto n = static_cast<std::size_t>(received);
         set_.count_received(n);
+        bytes_received_ += n;
         if (!input_ || input_->empty()) {
             const std::size_t used = consume(buffer.first(n));
             if (!connection_) return;
@@ -224,6 +225,7 @@ void TcpConnection::send_batch() {
         if (n >= 0) {
             sent_ += static_cast<std::size_t>(n);
             set_.count_sent(static_cast<std::size_t>(n));
+            bytes_sent_ += static_cast<std::uint64_t>(n);
             continue;
         }
         if (errno == EINTR) continue;

@@ -74,6 +74,8 @@ public:
     void hold_output() override { output_held_ = true; }
     void release_output() override;
     void drop_held_output() override;
+    std::uint64_t bytes_received() const override { return bytes_received_; }
+    std::uint64_t bytes_sent() const override { return bytes_sent_; }
 
 private:
     void read();
@@ -104,6 +106,8 @@ private:
     std::size_t sent_ = 0;
     std::size_t batch_end_ = 0;
     std::unique_ptr<Timer> linger_timer_;  // only while a close waits for queued bytes
+    std::uint64_t bytes_received_ = 0;
+    std::uint64_t bytes_sent_ = 0;
 
     int fd_;
     std::uint32_t index_ = 0;

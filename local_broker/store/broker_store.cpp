@@ -165,6 +165,10 @@ void BrokerStore::device_disconnected(const liveness::DeviceDisconnection& disco
     enqueue(DeviceDisconnected{disconnection});
 }
 
+void BrokerStore::device_activity(const liveness::DeviceActivity& activity) {
+    enqueue(DeviceActivityReported{activity});
+}
+
 void BrokerStore::device_will_published(const liveness::DeviceWill& will) { enqueue(DeviceWillPublished{will}); }
 
 void BrokerStore::forget_device(const std::string& client_id) { enqueue(DeviceForgotten{client_id}); }

@@ -126,6 +126,7 @@ public:
     // liveness::LivenessPersistence: event-loop thread; queue and return.
     void device_connected(const liveness::DeviceConnection& connection) override;
     void device_disconnected(const liveness::DeviceDisconnection& disconnection) override;
+    void device_activity(const liveness::DeviceActivity& activity) override;
     void device_will_published(const liveness::DeviceWill& will) override;
     // Any thread: drops the device and its history if it is offline when the
     // operation is applied.

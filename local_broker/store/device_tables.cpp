@@ -15,12 +15,20 @@ DeviceTables::DeviceTables(Database& database)
                      " VALUES(?1, 1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                      " ON CONFLICT(client_id) DO UPDATE SET online = 1, since_ms = ?2, last_seen_ms = ?2, peer = ?3,"
                      " username = ?4, protocol_version = ?5, keep_alive = ?6, clean_session = ?7, will_topic = ?8,"
-                     " will_qos = ?9, will_retain = ?10, will_delay_s = ?11, will_payload_size = ?12"},
+                     " will_qos = ?9, will_retain = ?10, will_delay_s = ?11, will_payload_size = ?12,"
+                     " base_messages_received = messages_received, base_messages_sent = messages_sent,"
+                     " base_bytes_received = bytes_received, base_bytes_sent = bytes_sent"},
       upsert_offline_{database,
                       "INSERT INTO devices(client_id, online, since_ms, peer, last_cause, last_reason)"
                       " VALUES(?1, 0, ?2, ?3, ?4, ?5)"
                       " ON CONFLICT(client_id) DO UPDATE SET online = 0, since_ms = ?2, peer = ?3, last_cause = ?4,"
                       " last_reason = ?5"},
+      // The connection's own counters on top of the totals it started from.
+      update_counters_{database,
+                       "UPDATE devices SET last_seen_ms = max(last_seen_ms, ?2),"
+                       " messages_received = base_messages_received + ?3, messages_sent = base_messages_sent + ?4,"
+                       " bytes_received = base_bytes_received + ?5, bytes_sent = base_bytes_sent + ?6"
+                       " WHERE client_id = ?1"},
       upsert_will_{database,
                    "INSERT INTO devices(client_id, online, since_ms, last_will_topic, last_will_payload, last_will_ms)"
                    " VALUES(?1, 0, ?4, ?2, ?3, ?4)"
@@ -61,6 +69,23 @@ void DeviceTables::connected(const liveness::DeviceConnection& connection) {
     record(connection.client_id, connection.at_ms, true, {}, {}, connection.peer, false);
 }
 
+void DeviceTables::update_counters(const std::string& client_id, const liveness::DeviceCounters& counters) {
+    Statement& s = update_counters_;
+    const auto as_int = [](std::uint64_t value) { return static_cast<std::int64_t>(value); };
+    s.reset();
+    s.bind_text(1, client_id);
+    s.bind_int64(2, counters.last_seen_ms);
+    s.bind_int64(3, as_int(counters.messages_received));
+    s.bind_int64(4, as_int(counters.messages_sent));
+    s.bind_int64(5, as_int(counters.bytes_received));
+    s.bind_int64(6, as_int(counters.bytes_sent));
+    s.run();
+}
+
+void DeviceTables::activity(const liveness::DeviceActivity& activity) {
+    update_counters(activity.client_id, activity.counters);
+}
+
 void DeviceTables::disconnected(const liveness::DeviceDisconnection& disconnection) {
     Statement& s = upsert_offline_;
     s.reset();
@@ -70,6 +95,7 @@ void DeviceTables::disconnected(const liveness::DeviceDisconnection& disconnecti
     s.bind_text(4, disconnection.cause);
     s.bind_text(5, disconnection.reason);
     s.run();
+    update_counters(disconnection.client_id, disconnection.counters);
     record(disconnection.client_id, disconnection.at_ms, false, disconnection.cause, disconnection.reason,
            disconnection.peer, disconnection.will_published);
 }

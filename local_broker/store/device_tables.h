@@ -21,6 +21,7 @@ public:
 
     void connected(const liveness::DeviceConnection& connection);
     void disconnected(const liveness::DeviceDisconnection& disconnection);
+    void activity(const liveness::DeviceActivity& activity);
     void will_published(const liveness::DeviceWill& will);
     void forget(const std::string& client_id);
 
@@ -36,12 +37,14 @@ public:
     std::size_t mark_offline_after_restart(std::int64_t now_ms);
 
 private:
+    void update_counters(const std::string& client_id, const liveness::DeviceCounters& counters);
     void record(const std::string& client_id, std::int64_t at_ms, bool online, const std::string& cause,
                 const std::string& reason, const std::string& peer, bool will_published);
 
     Database& database_;
     Statement upsert_online_;
     Statement upsert_offline_;
+    Statement update_counters_;
     Statement upsert_will_;
     Statement insert_transition_;
     Statement delete_device_;

@@ -89,7 +89,11 @@ CREATE TABLE devices(
     messages_received INTEGER NOT NULL DEFAULT 0,
     messages_sent INTEGER NOT NULL DEFAULT 0,
     bytes_received INTEGER NOT NULL DEFAULT 0,
-    bytes_sent INTEGER NOT NULL DEFAULT 0
+    bytes_sent INTEGER NOT NULL DEFAULT 0,
+    base_messages_received INTEGER NOT NULL DEFAULT 0,
+    base_messages_sent INTEGER NOT NULL DEFAULT 0,
+    base_bytes_received INTEGER NOT NULL DEFAULT 0,
+    base_bytes_sent INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE device_history(
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -29,7 +29,9 @@
 //           username, protocol_version, keep_alive, clean_session,
 //           will_topic/qos/retain/delay_s/payload_size NULL (no Will),
 //           last_cause, last_reason, last_will_topic/payload/ms NULL (none
-//           published yet), messages_received/sent, bytes_received/sent)
+//           published yet), messages_received/sent, bytes_received/sent
+//           (over all its connections), base_messages_received/... (the
+//           totals when the current connection began))
 //     every client id the broker accepted a connection from, until forgotten.
 //   device_history(id INTEGER PRIMARY KEY AUTOINCREMENT, client_id, at_ms,
 //                  online, cause, reason, peer, will_published)

@@ -232,6 +232,8 @@ void StateTables::apply_one(const DeviceDisconnected& disconnected) {
     latest_transition_ms_ = std::max(latest_transition_ms_, disconnected.disconnection.at_ms);
 }
 
+void StateTables::apply_one(const DeviceActivityReported& reported) { devices_.activity(reported.activity); }
+
 void StateTables::apply_one(const DeviceWillPublished& published) { devices_.will_published(published.will); }
 
 void StateTables::apply_one(const DeviceForgotten& forgotten) { devices_.forget(forgotten.client_id); }

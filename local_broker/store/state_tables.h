@@ -50,6 +50,7 @@ private:
     void apply_one(const Qos2Released& released);
     void apply_one(const DeviceConnected& connected);
     void apply_one(const DeviceDisconnected& disconnected);
+    void apply_one(const DeviceActivityReported& reported);
     void apply_one(const DeviceWillPublished& published);
     void apply_one(const DeviceForgotten& forgotten);
 

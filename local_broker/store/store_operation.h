@@ -96,6 +96,10 @@ struct DeviceDisconnected {
     liveness::DeviceDisconnection disconnection;
 };
 
+struct DeviceActivityReported {
+    liveness::DeviceActivity activity;
+};
+
 struct DeviceWillPublished {
     liveness::DeviceWill will;
 };
@@ -107,7 +111,7 @@ struct DeviceForgotten {
 using StoreOperation =
     std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared, SessionStored, SessionRemoved,
                  SubscriptionStored, SubscriptionRemoved, DeliveryStored, DeliveryUpdated, DeliveryRemoved,
-                 Qos2Received, Qos2Released, DeviceConnected, DeviceDisconnected, DeviceWillPublished,
+                 Qos2Received, Qos2Released, DeviceConnected, DeviceDisconnected, DeviceActivityReported, DeviceWillPublished,
                  DeviceForgotten>;
 
 }  // namespace wg::store

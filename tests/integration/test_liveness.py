@@ -81,3 +81,32 @@ def test_devices_connected_at_a_crash_are_offline_after_the_restart(tmp_path, br
     wait_until(lambda: device_row(db, cid)[:4] == (0, "gateway-restart", f"status/{cid}", b"lost"), 10,
                message=f"{cid} offline with cause gateway-restart and its Will")
     assert history(db, cid) == [(1, "", 0), (0, "gateway-restart", 1)]
+
+
+def test_a_device_s_counters_and_last_seen_are_kept(tmp_path, broker_factory, clients_of):
+    data_dir = tmp_path / "data"
+    broker = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    db = data_dir / "willgate.db"
+    cid = unique("counted-")
+    clients = clients_of(broker)
+    listener = clients.paho(unique("listener-"))
+    listener.subscribe(f"counted/{cid}")
+    device = clients.paho(cid)
+    device.subscribe(f"echo/{cid}")
+    for n in range(10):
+        device.publish(f"counted/{cid}", b"x" * 50)
+    for n in range(3):
+        listener.publish(f"echo/{cid}", b"y" * 20)
+    device.wait_count(3, f"echo/{cid}")
+    listener.wait_count(10, f"counted/{cid}")
+    device.disconnect()
+
+    def counters():
+        rows = query(db, "SELECT online, messages_received, messages_sent, bytes_received, bytes_sent, "
+                         "last_seen_ms, since_ms FROM devices WHERE client_id = ?", cid)
+        return rows[0] if rows else None
+    wait_until(lambda: counters() is not None and counters()[0] == 0, 10, message=f"{cid} offline")
+    online, received, sent, bytes_received, bytes_sent, last_seen, since = counters()
+    assert (received, sent) == (10, 3)
+    assert bytes_received > 10 * 50 and bytes_sent > 3 * 20
+    assert 0 < last_seen <= since  # the last packet (DISCONNECT) came before the offline time

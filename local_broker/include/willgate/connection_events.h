@@ -6,6 +6,7 @@
 // broker's own state has changed; they must return quickly (copy what they need
 // and hand it to their own thread). They must not call back into the broker.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,21 @@ struct ConnectedEvent {
     std::optional<WillSummary> will;
 };
 
+// What one connection did: when its last packet arrived and what it carried.
+struct ConnectionActivity {
+    std::chrono::system_clock::time_point last_seen;
+    std::uint64_t messages_received = 0;  // PUBLISH packets from the client on this connection
+    std::uint64_t messages_sent = 0;      // PUBLISH packets to it
+    std::uint64_t bytes_received = 0;
+    std::uint64_t bytes_sent = 0;
+};
+
+// A connected client sent packets since the last report (Broker::report_activity()).
+struct ActivityEvent {
+    const std::string& client_id;
+    ConnectionActivity activity;
+};
+
 struct DisconnectedEvent {
     std::string client_id;
     std::string peer;
@@ -68,6 +84,7 @@ struct DisconnectedEvent {
     std::string reason;  // detail, e.g. "Malformed Packet: remaining length over 4 bytes"
     bool will_published = false;
     bool will_delayed = false;  // MQTT 5: the Will waits for its Will Delay Interval
+    ConnectionActivity activity;  // over the whole connection
 };
 
 // A Will went out: its connection ended without DISCONNECT (reported before that
@@ -87,6 +104,7 @@ public:
     virtual void on_connected(const ConnectedEvent& event) = 0;
     virtual void on_disconnected(const DisconnectedEvent& event) = 0;
     virtual void on_will_published(const WillPublishedEvent& /*event*/) {}
+    virtual void on_activity(const ActivityEvent& /*event*/) {}
 };
 
 }  // namespace wg::broker

@@ -25,6 +25,7 @@ public:
     void write(std::span<const std::uint8_t> bytes) override {
         REQUIRE_FALSE(closed_);
         bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+        bytes_sent_ += bytes.size();
     }
     std::size_t pending_output() const override { return pending_output_; }
     void close() override { closed_ = true; }
@@ -38,6 +39,8 @@ public:
         if (held_) bytes_.clear();
         held_ = false;
     }
+    std::uint64_t bytes_received() const override { return 0; }
+    std::uint64_t bytes_sent() const override { return bytes_sent_; }
     bool output_held() const { return held_; }
 
     bool paused() const { return paused_; }
@@ -67,6 +70,7 @@ private:
     std::string peer_;
     std::vector<std::uint8_t> bytes_;
     std::size_t pending_output_ = 0;
+    std::uint64_t bytes_sent_ = 0;
     bool closed_ = false;
     bool paused_ = false;
     bool drain_watch_ = false;

@@ -14,10 +14,12 @@ namespace {
 
 class RecordingPersistence final : public liveness::LivenessPersistence {
 public:
-    using Record = std::variant<liveness::DeviceConnection, liveness::DeviceDisconnection, liveness::DeviceWill>;
+    using Record = std::variant<liveness::DeviceConnection, liveness::DeviceDisconnection, liveness::DeviceWill,
+                                liveness::DeviceActivity>;
     void device_connected(const liveness::DeviceConnection& c) override { records.emplace_back(c); }
     void device_disconnected(const liveness::DeviceDisconnection& d) override { records.emplace_back(d); }
     void device_will_published(const liveness::DeviceWill& w) override { records.emplace_back(w); }
+    void device_activity(const liveness::DeviceActivity& a) override { records.emplace_back(a); }
 
     template <typename T>
     std::vector<T> all() const {
@@ -155,4 +157,42 @@ TEST_CASE("a delayed Will is recorded when it goes out, not when the connection 
     const auto wills = r.persistence.all<liveness::DeviceWill>();
     REQUIRE(wills.size() == 1);
     CHECK(wills[0].will.at_ms == r.wall_ms());
+}
+
+TEST_CASE("activity reports carry last seen and the connection's counters, for active devices only",
+          "[unit][liveness]") {
+    Recorded r;
+    auto subscriber = r.h.connect("subscriber");
+    r.h.subscribe(*subscriber, "telemetry/#", codec::QoS::AtMostOnce);
+    auto meter = r.h.connect("meter");
+    auto idle = r.h.connect("idle");
+    r.h.broker.tick();             // the keep-alive check notes when packets came (it runs every tick)
+    r.h.broker.report_activity();  // the baseline
+    r.persistence.records.clear();
+
+    r.h.clock.advance(3s);
+    for (int i = 0; i < 5; ++i) meter->send(codec::Publish{"telemetry/meter", "21.5"});
+    r.h.broker.tick();  // the keep-alive check notes the packets' time
+    const std::int64_t seen_ms = r.wall_ms();
+    r.h.clock.advance(2s);
+    r.h.broker.report_activity();
+
+    auto reports = r.persistence.all<liveness::DeviceActivity>();
+    REQUIRE(reports.size() == 1);  // only the meter sent anything since the last report
+    CHECK(reports[0].client_id == "meter");
+    CHECK(reports[0].counters.last_seen_ms == seen_ms);
+    CHECK(reports[0].counters.messages_received == 5);
+    CHECK(reports[0].counters.messages_sent == 0);
+
+    r.persistence.records.clear();
+    r.h.clock.advance(5s);
+    r.h.broker.report_activity();
+    CHECK(r.persistence.all<liveness::DeviceActivity>().empty());  // nobody sent anything since
+
+    // The subscriber's counters go with its disconnection: 5 PUBLISHes and their bytes.
+    subscriber->drop();
+    const auto offline = r.last_disconnection();
+    CHECK(offline.client_id == "subscriber");
+    CHECK(offline.counters.messages_sent == 5);
+    CHECK(offline.counters.bytes_sent > 5 * std::string("telemetry/meter21.5").size());
 }

@@ -268,3 +268,30 @@ TEST_CASE("wait_for_change wakes on a commit and times out without one", "[unit]
     CHECK(waiting.get() == 1);
     store.stop();
 }
+
+TEST_CASE("counters add up over a device's connections and last seen only moves forward", "[unit][store][liveness]") {
+    TempDir dir;
+    store::BrokerStore store{dir.file("willgate.db")};
+    store::StoredLivenessReader reader{store};
+    store.device_connected(connection("meter", kNoon));
+    store.device_activity(liveness::DeviceActivity{"meter", {kNoon + 1000, 5, 1, 500, 40}});
+    store.device_activity(liveness::DeviceActivity{"meter", {kNoon + 2000, 8, 2, 800, 80}});
+    REQUIRE(store.flush());
+    auto device = reader.device("meter");
+    CHECK(device->last_seen_ms == kNoon + 2000);
+    CHECK(device->messages_received == 8);  // the connection's counters, not their sum
+    CHECK(device->bytes_sent == 80);
+
+    auto ended = disconnection("meter", kNoon + 3000);
+    ended.counters = {kNoon + 1500, 10, 3, 1000, 90};  // an older last seen does not go back
+    store.device_disconnected(ended);
+    store.device_connected(connection("meter", kNoon + 4000));
+    store.device_activity(liveness::DeviceActivity{"meter", {kNoon + 5000, 1, 0, 100, 4}});
+    REQUIRE(store.flush());
+    device = reader.device("meter");
+    CHECK(device->last_seen_ms == kNoon + 5000);
+    CHECK(device->messages_received == 11);
+    CHECK(device->messages_sent == 3);
+    CHECK(device->bytes_received == 1100);
+    CHECK(device->bytes_sent == 94);
+}
