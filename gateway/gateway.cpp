@@ -12,6 +12,7 @@
 #include "gateway/data_directory.h"
 #include "local_broker/core/broker.h"
 #include "local_broker/liveness/liveness_recorder.h"
+#include "local_broker/liveness/memory_liveness.h"
 #include "local_broker/net/broker_server.h"
 #include "local_broker/net/endpoint_name.h"
 #include "local_broker/store/broker_store.h"
@@ -68,9 +69,14 @@ int run(const config::Config& config) {
     // client connects. With durability "none" they live in memory only.
     std::optional<store::BrokerStore> store;
     // Device liveness: the recorder writes every connection, disconnection and
-    // Will through to the store; the reader serves snapshots and the change stream.
+    // Will through to the store (in memory with durability "none"); the reader
+    // serves snapshots and the change stream.
+    const liveness::HistoryRetention retention{std::chrono::hours(24) * config.liveness.history_max_days,
+                                               config.liveness.history_max_rows};
     std::optional<liveness::LivenessRecorder> liveness_recorder;
-    std::optional<store::StoredLivenessReader> liveness_reader;
+    std::optional<store::StoredLivenessReader> stored_liveness;
+    std::optional<liveness::MemoryLiveness> memory_liveness;
+    [[maybe_unused]] liveness::LivenessReader* liveness_reader = nullptr;  // for the dashboard
     if (config.storage.durability != "none") {
         store::BrokerStoreOptions store_options;
         store_options.database.durability = config.storage.durability == "power-loss"
@@ -80,8 +86,7 @@ int run(const config::Config& config) {
         // An absolute storage.database replaces the directory part.
         store.emplace(std::filesystem::path(data_directory.path()) / config.storage.database, store_options);
         core::StoredState stored = store->load();
-        store->set_history_retention(liveness::HistoryRetention{
-            std::chrono::hours(24) * config.liveness.history_max_days, config.liveness.history_max_rows});
+        store->set_history_retention(retention);
         // Before the broker publishes the Wills they lost: devices the previous
         // run left online go offline now, with cause gateway-restart.
         if (const std::size_t lost = store->mark_devices_offline_after_restart(epoch_ms(clock.wall_now())); lost > 0)
@@ -90,21 +95,27 @@ int run(const config::Config& config) {
                          "(cause gateway-restart)");
         store::DatabaseOptions reader_options;
         reader_options.cache_kib = kReaderCacheKib;
-        liveness_reader.emplace(*store, reader_options);
+        stored_liveness.emplace(*store, reader_options);
+        liveness_reader = &*stored_liveness;
         liveness_recorder.emplace(clock, *store);
         broker.add_observer(*liveness_recorder);
         broker.set_persistence(&*store);
         // Commits are reported on the writer thread; the broker hears of them on
         // its loop, readers of liveness at once.
-        store->set_commit_listener([&io, &broker, &liveness_reader](std::uint64_t sequence) {
+        store->set_commit_listener([&io, &broker, &stored_liveness](std::uint64_t sequence) {
             asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
-            liveness_reader->notify_committed();
+            stored_liveness->notify_committed();
         });
         store->set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
         broker.restore(std::move(stored));
         store->start();
     } else {
-        log::warning("storage.durability is \"none\": Wills, retained messages and sessions are not stored");
+        log::warning(
+            "storage.durability is \"none\": Wills, retained messages, sessions and device liveness are not stored");
+        memory_liveness.emplace(retention);
+        liveness_reader = &*memory_liveness;
+        liveness_recorder.emplace(clock, *memory_liveness);
+        broker.add_observer(*liveness_recorder);
     }
     net::BrokerServer server(io, broker, net_settings(config.limits, config.monitoring));
     // Before the first "listening on": whoever read that line may stop us at once.
