@@ -11,6 +11,7 @@
 #include "gateway/command_line.h"
 #include "gateway/data_directory.h"
 #include "local_broker/core/broker.h"
+#include "local_broker/liveness/device_status_topics.h"
 #include "local_broker/liveness/liveness_recorder.h"
 #include "local_broker/liveness/memory_liveness.h"
 #include "local_broker/net/broker_server.h"
@@ -76,7 +77,7 @@ int run(const config::Config& config) {
     std::optional<liveness::LivenessRecorder> liveness_recorder;
     std::optional<store::StoredLivenessReader> stored_liveness;
     std::optional<liveness::MemoryLiveness> memory_liveness;
-    [[maybe_unused]] liveness::LivenessReader* liveness_reader = nullptr;  // for the dashboard
+    liveness::LivenessReader* liveness_reader = nullptr;
     if (config.storage.durability != "none") {
         store::BrokerStoreOptions store_options;
         store_options.database.durability = config.storage.durability == "power-loss"
@@ -117,6 +118,22 @@ int run(const config::Config& config) {
         liveness_recorder.emplace(clock, *memory_liveness);
         broker.add_observer(*liveness_recorder);
     }
+    // $SYS/willgate/devices/{client id}/status: changes published as they
+    // happen (posted: observers must not call the broker), current statuses
+    // read from the registry for each new subscription.
+    std::function<void()> make_registry_current;
+    if (store) make_registry_current = [&store] { store->flush(); };
+    liveness::DeviceStatusTopics status_topics(
+        clock, *liveness_reader,
+        [&io, &broker](std::string topic, std::string payload) {
+            asio::post(io, [&broker, topic = std::move(topic), payload = std::move(payload)]() mutable {
+                broker.publish_local(std::move(topic), std::move(payload), false);
+            });
+        },
+        make_registry_current);
+    broker.add_observer(status_topics);
+    broker.add_retained_source(status_topics);
+
     net::BrokerServer server(io, broker, net_settings(config.limits, config.monitoring));
     // Before the first "listening on": whoever read that line may stop us at once.
     asio::signal_set signals(io, SIGINT, SIGTERM);

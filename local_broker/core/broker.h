@@ -40,6 +40,7 @@
 #include "local_broker/core/subscription_tree.h"
 #include "local_broker/core/will_registry.h"
 #include "willgate/connection_events.h"
+#include "willgate/retained_source.h"
 
 namespace wg::core {
 
@@ -68,6 +69,8 @@ public:
     Broker& operator=(const Broker&) = delete;
 
     void add_observer(broker::ConnectionObserver& observer);
+    // Retained messages kept elsewhere (willgate/retained_source.h); must outlive the broker's use of it.
+    void add_retained_source(broker::RetainedSource& source) { retained_sources_.push_back(&source); }
 
     // A new network connection. The returned pointer is valid until the broker
     // calls link.close().
@@ -206,6 +209,7 @@ private:
     BrokerSettings settings_;
     const Clock& clock_;
     std::vector<broker::ConnectionObserver*> observers_;
+    std::vector<broker::RetainedSource*> retained_sources_;
 
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;

@@ -4,6 +4,30 @@
 #include "local_broker/core/broker.h"
 
 namespace wg::core {
+namespace {
+
+// Whether `filter` can match some topic that starts with `prefix` (which ends
+// at a level boundary, "a/b/"): every level of the prefix is matched by the
+// filter's level, "+", or a "#" that ends the filter. A filter starting with a
+// wildcard never matches a "$" prefix (MQTT-4.7.2-1).
+bool filter_may_match_under(std::string_view filter, std::string_view prefix) {
+    if (prefix.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#'))) return false;
+    while (!prefix.empty()) {
+        const std::size_t prefix_end = prefix.find('/');
+        const std::string_view prefix_level = prefix.substr(0, prefix_end);
+        const std::size_t filter_end = filter.find('/');
+        const std::string_view filter_level = filter.substr(0, filter_end);
+        if (filter_level == "#") return true;
+        if (filter_level != "+" && filter_level != prefix_level) return false;
+        if (filter_end == std::string_view::npos) return false;  // the filter ends before the prefix does
+        filter.remove_prefix(filter_end + 1);
+        prefix.remove_prefix(prefix_end == std::string_view::npos ? prefix.size() : prefix_end + 1);
+    }
+    return true;
+}
+
+}  // namespace
+
 
 using codec::QoS;
 using codec::ReasonCode;
@@ -66,6 +90,14 @@ void Broker::handle_subscribe(Connection& connection, const codec::Subscribe& su
         retained_.for_each_match(requested.filter, [&](const MessagePtr& message) {
             deliver(session, OutgoingMessage{message, min_qos(message->qos, requested.qos), true, identifiers, {}});
         });
+        for (broker::RetainedSource* source : retained_sources_) {
+            if (!filter_may_match_under(requested.filter, source->prefix())) continue;
+            source->for_each([&](const std::string& topic, const std::string& payload) {
+                if (!codec::topic_matches(requested.filter, topic)) return;
+                deliver(session, OutgoingMessage{make_message(topic, payload, QoS::AtMostOnce, true), QoS::AtMostOnce,
+                                                 true, identifiers, {}});
+            });
+        }
     }
 }
 

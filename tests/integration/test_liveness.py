@@ -2,6 +2,7 @@
 device's current state and the history of its changes, including the devices
 that were connected when the gateway died."""
 
+import json
 import signal
 import sqlite3
 
@@ -110,3 +111,49 @@ def test_a_device_s_counters_and_last_seen_are_kept(tmp_path, broker_factory, cl
     assert (received, sent) == (10, 3)
     assert bytes_received > 10 * 50 and bytes_sent > 3 * 20
     assert 0 < last_seen <= since  # the last packet (DISCONNECT) came before the offline time
+
+
+def status_of(messages):
+    return [json.loads(m.payload) for m in messages]
+
+
+def test_device_status_is_published_on_sys_topics(tmp_path, broker_factory, clients_of):
+    broker = broker_factory()
+    clients = clients_of(broker)
+    watcher = clients.paho(unique("watcher-"))
+    watcher.subscribe("$SYS/willgate/devices/+/status")
+    cid = unique("status-")
+    topic = f"$SYS/willgate/devices/{cid}/status"
+    device = clients.raw()
+    device.connect(cid, will_topic=f"will/{cid}", will_payload=b"gone")
+    online = watcher.wait_message(topic)
+    assert not online.retain
+    assert status_of([online])[0]["online"] is True
+    assert status_of([online])[0]["client_id"] == cid
+    device.close()
+    wait_until(lambda: any(not s["online"] for s in status_of(watcher.received(topic))), 10,
+               message=f"{cid} offline on {topic}")
+    offline = [s for s in status_of(watcher.received(topic)) if not s["online"]][0]
+    assert offline["cause"] == "peer-closed"
+    assert offline["since"].endswith("Z")
+
+    # A subscriber that comes later gets the current status at once, retained.
+    late = clients.paho(unique("late-"))
+    late.subscribe(topic)
+    current = late.wait_message(topic)
+    assert current.retain
+    assert status_of([current])[0]["online"] is False
+    assert status_of([current])[0]["cause"] == "peer-closed"
+
+
+def test_a_client_id_that_is_no_topic_level_is_escaped(tmp_path, broker_factory, clients_of):
+    broker = broker_factory()
+    clients = clients_of(broker)
+    watcher = clients.paho(unique("watcher-"))
+    watcher.subscribe("$SYS/willgate/devices/+/status")
+    cid = unique("plant/line+1#") + "%"
+    device = clients.paho(cid)
+    escaped = cid.replace("%", "%25").replace("/", "%2F").replace("+", "%2B").replace("#", "%23")
+    message = watcher.wait_message(f"$SYS/willgate/devices/{escaped}/status")
+    assert status_of([message])[0]["client_id"] == cid
+    device.close()
