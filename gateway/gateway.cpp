@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include <asio.hpp>
@@ -10,10 +11,12 @@
 #include "common/log.h"
 #include "gateway/command_line.h"
 #include "gateway/data_directory.h"
+#include "gateway/placeholder_ports.h"
 #include "local_broker/core/broker.h"
 #include "local_broker/net/broker_server.h"
 #include "local_broker/net/endpoint_name.h"
 #include "local_broker/store/broker_store.h"
+#include "web/web_server.h"
 
 namespace wg::gateway {
 namespace {
@@ -38,15 +41,41 @@ net::NetSettings net_settings(const config::Limits& limits) {
     return settings;
 }
 
+web::WebSettings web_settings(const config::Web& web) {
+    web::WebSettings settings;
+    // "localhost" is this machine's IPv4 loopback, whatever the resolver says.
+    settings.bind = web.bind == "localhost" ? "127.0.0.1" : web.bind;
+    settings.port = web.port;
+    for (const config::WebUser& user : web.users) {
+        settings.users.push_back(web::WebUser{user.name, user.password_hash});
+    }
+    settings.tls_cert = web.tls_cert;
+    settings.tls_key = web.tls_key;
+    settings.max_streams = web.max_streams;
+    settings.public_metrics = web.public_metrics;
+    return settings;
+}
+
+std::int64_t wall_clock_ms(const Clock& clock) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch()).count();
+}
+
 }  // namespace
 
 int run(const config::Config& config) {
     // A file size limit (ulimit -f) makes a write fail with EFBIG, which the
     // store reports and survives, instead of killing the gateway.
     std::signal(SIGXFSZ, SIG_IGN);
+    // A dashboard client that goes away mid-response makes the write fail instead.
+    std::signal(SIGPIPE, SIG_IGN);
     DataDirectory data_directory(config.storage.data_dir);
     asio::io_context io(1);
     SteadyClock clock;
+    // What the dashboard reads. TEMPORARY placeholders until the liveness registry and the
+    // broker's status source land (gateway/placeholder_ports.h).
+    PlaceholderLivenessReader liveness_reader;
+    PlaceholderStatusSource status_source(std::string(version()), wall_clock_ms(clock));
+    std::unique_ptr<web::WebServer> web_server;
     core::Broker broker(broker_settings(config.limits), clock);
     // Wills of live connections, retained messages and persistent sessions; what
     // the previous run left behind is published or restored before the first
@@ -77,6 +106,9 @@ int run(const config::Config& config) {
     signals.async_wait([&](const std::error_code& error, int signal_number) {
         if (error) return;
         log::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+        if (web_server) {
+            web_server->stop();  // before the broker, so nothing reads a broker that is going away
+        }
         server.stop();
     });
 
@@ -86,8 +118,18 @@ int run(const config::Config& config) {
     }
 
     server.start();
+    if (config.web.enabled) {
+        web_server = std::make_unique<web::WebServer>(web_settings(config.web), liveness_reader, status_source, clock);
+        web_server->start();
+        log::info("dashboard on " + web_server->url());
+    } else {
+        log::info("dashboard disabled (web.enabled = false)");
+    }
     log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());
     io.run();
+    if (web_server) {
+        web_server->stop();
+    }
     if (store) {
         store->stop();                  // commits what the shutdown queued (the Wills it published)
         store->set_commit_listener({});  // nothing may post to the loop once it is gone
