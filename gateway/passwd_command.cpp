@@ -26,14 +26,15 @@ std::optional<std::string> read_line(std::istream& in) {
 
 // One line from the terminal on stdin, with echo off while it is typed.
 std::optional<std::string> read_hidden(const char* prompt) {
-    std::cerr << prompt << std::flush;
     termios saved{};
     const bool have_terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
     if (have_terminal) {
+        // Echo off before the prompt, so nothing typed after the prompt shows.
         termios quiet = saved;
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
+    std::cerr << prompt << std::flush;
     auto line = read_line(std::cin);
     if (have_terminal) {
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
