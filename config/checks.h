@@ -32,6 +32,7 @@ inline constexpr IntegerRange kSysIntervalRange{0, 86400};
 inline constexpr IntegerRange kHistoryMaxRowsRange{1, 100000000};
 inline constexpr IntegerRange kMaxTopicAliasRange{0, 65535};
 inline constexpr IntegerRange kMaxKeepAliveRange{0, 65535};
+inline constexpr IntegerRange kMaxStreamsRange{1, 256};
 
 std::optional<std::string> check_range(std::int64_t value, IntegerRange range);
 
@@ -45,6 +46,26 @@ std::optional<std::string> check_log_level(std::string_view level);
 std::optional<std::string> check_data_dir(std::string_view data_dir);
 std::optional<std::string> check_database(std::string_view database);
 std::optional<std::string> check_durability(std::string_view durability);
+
+// web.bind: an IPv4 or IPv6 literal, or "localhost".
+std::optional<std::string> check_web_bind(std::string_view address);
+// Whether `address` (a valid web.bind) is this machine only: 127.0.0.0/8, ::1 or "localhost".
+bool is_loopback(std::string_view address);
+// A dashboard user name: 1..64 bytes, no control characters, no ':'.
+std::optional<std::string> check_user_name(std::string_view name);
+// The form `willgate passwd` prints: pbkdf2-sha256$ITERATIONS$SALT$HASH, ITERATIONS >= 100000,
+// SALT and HASH non-empty Base64.
+std::optional<std::string> check_password_hash(std::string_view hash);
+// web.tls_cert / web.tls_key: empty (not set) or a file that can be opened and read.
+std::optional<std::string> check_readable_file(std::string_view path);
+
+// The rules across the keys of [web]: tls_cert and tls_key together, no two users with one
+// name, users required on a non-loopback bind, the port not taken by an MQTT listener.
+struct KeyProblem {
+    std::string key;  // "web.bind", "web.user[1].name"
+    std::string message;
+};
+std::optional<KeyProblem> find_web_problem(const Web& web, const std::vector<Listener>& listeners);
 
 // Two listeners conflict when they would bind the same port (other than 0) on the same
 // address, or when one of them binds the wildcard address that covers the other: "::" covers

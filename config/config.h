@@ -52,6 +52,23 @@ struct Monitoring {
     std::uint32_t sys_interval = 10;  // seconds between $SYS/broker/... updates; 0 = none
 };
 
+// A dashboard user; password_hash comes from `willgate passwd`.
+struct WebUser {
+    std::string name;
+    std::string password_hash;  // "pbkdf2-sha256$ITERATIONS$SALT$HASH"
+};
+
+struct Web {
+    bool enabled = true;
+    std::string bind = "127.0.0.1";  // IP address or "localhost"; without users it must be loopback
+    std::uint16_t port = 8080;       // 0 = pick a free port (the log says which)
+    std::vector<WebUser> users;      // none = no login (loopback only)
+    std::string tls_cert;            // PEM certificate file; with tls_key: HTTPS
+    std::string tls_key;             // PEM private key file
+    std::uint32_t max_streams = 16;  // concurrent live event streams, 1..256
+    bool public_metrics = false;     // /metrics without login even when users exist
+};
+
 struct Config {
     std::vector<Listener> listeners{Listener{}};  // at least one
     Limits limits;
@@ -59,6 +76,7 @@ struct Config {
     Storage storage;
     Liveness liveness;
     Monitoring monitoring;
+    Web web;
     std::string source;  // file the config came from, "" for built-in defaults
 };
 

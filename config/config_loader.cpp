@@ -21,7 +21,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 6> kTopLevelKeys{"listener", "limits", "log", "storage", "liveness", "monitoring"};
+constexpr std::array<std::string_view, 7> kTopLevelKeys{"listener", "limits",   "log", "storage",
+                                                        "liveness", "monitoring", "web"};
 constexpr std::array<std::string_view, 1> kMonitoringKeys{"sys_interval"};
 constexpr std::array<std::string_view, 2> kLivenessKeys{"history_max_days", "history_max_rows"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
@@ -31,6 +32,9 @@ constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_topic_alias",     "max_keep_alive"};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
 constexpr std::array<std::string_view, 3> kStorageKeys{"data_dir", "database", "durability"};
+constexpr std::array<std::string_view, 8> kWebKeys{"enabled",  "bind",    "port",        "user",
+                                                   "tls_cert", "tls_key", "max_streams", "public_metrics"};
+constexpr std::array<std::string_view, 2> kWebUserKeys{"name", "password_hash"};
 
 constexpr std::size_t kMaxSuggestionDistance = 2;
 
@@ -39,6 +43,8 @@ std::string join(const std::string& path, std::string_view name) {
 }
 
 std::string listener_key(std::size_t index) { return "listener[" + std::to_string(index) + "]"; }
+
+std::string web_user_key(std::size_t index) { return "web.user[" + std::to_string(index) + "]"; }
 
 std::size_t line_of(const toml::node& node) { return node.source().begin.line; }
 
@@ -135,6 +141,9 @@ public:
             read_integer(*liveness, "liveness", "history_max_rows", kHistoryMaxRowsRange,
                          config.liveness.history_max_rows);
         }
+        if (const toml::table* web = child_table(root, "web")) {
+            read_web(*web, config);
+        }
         config.source = file_;
         return config;
     }
@@ -228,6 +237,68 @@ private:
                      limits.max_topic_alias);
         read_integer(table, "limits", "max_keep_alive", kMaxKeepAliveRange,
                      limits.max_keep_alive);
+    }
+
+    void read_web(const toml::table& table, Config& config) const {
+        Web& web = config.web;
+        reject_unknown_keys(table, "web", kWebKeys);
+        read_bool(table, "web", "enabled", web.enabled);
+        read_string(table, "web", "bind", check_web_bind, web.bind);
+        read_integer(table, "web", "port", kPortRange, web.port);
+        read_string(table, "web", "tls_cert", check_readable_file, web.tls_cert);
+        read_string(table, "web", "tls_key", check_readable_file, web.tls_key);
+        read_integer(table, "web", "max_streams", kMaxStreamsRange, web.max_streams);
+        read_bool(table, "web", "public_metrics", web.public_metrics);
+        std::vector<std::size_t> user_lines;
+        if (const toml::node* node = table.get("user")) {
+            const toml::array* array = node->as_array();
+            if (array == nullptr) {
+                fail(line_of(*node), "web.user", "expected an array of tables ([[web.user]]), got " + describe_type(*node));
+            }
+            for (std::size_t i = 0; i < array->size(); ++i) {
+                const toml::node& element = *array->get(i);
+                const std::string key = web_user_key(i);
+                const toml::table* user_table = element.as_table();
+                if (user_table == nullptr) {
+                    fail(line_of(element), key, "expected a table ([[web.user]]), got " + describe_type(element));
+                }
+                reject_unknown_keys(*user_table, key, kWebUserKeys);
+                WebUser user;
+                for (const std::string_view required : kWebUserKeys) {
+                    if (user_table->get(required) == nullptr) {
+                        fail(line_of(*user_table), key + "." + std::string{required}, "missing (every user needs a name and a password_hash)");
+                    }
+                }
+                read_string(*user_table, key, "name", check_user_name, user.name);
+                read_string(*user_table, key, "password_hash", check_password_hash, user.password_hash);
+                web.users.push_back(std::move(user));
+                user_lines.push_back(line_of(*user_table->get("name")));
+            }
+        }
+        if (const auto problem = find_web_problem(web, config.listeners)) {
+            // The line of the key named, else of the [web] table.
+            std::size_t line = line_of(table);
+            if (problem->key.starts_with("web.user[")) {
+                const std::size_t index = std::stoul(problem->key.substr(9));
+                line = index < user_lines.size() ? user_lines[index] : line;
+            } else if (const toml::node* node = table.get(std::string_view{problem->key}.substr(4))) {
+                line = line_of(*node);
+            }
+            fail(line, problem->key, problem->message);
+        }
+    }
+
+    // Leaves `out` alone when the key is absent.
+    void read_bool(const toml::table& table, const std::string& path, std::string_view name, bool& out) const {
+        const toml::node* node = table.get(name);
+        if (node == nullptr) {
+            return;
+        }
+        const toml::value<bool>* flag = node->as_boolean();
+        if (flag == nullptr) {
+            fail(line_of(*node), join(path, name), "expected a boolean (true or false), got " + describe_type(*node));
+        }
+        out = flag->get();
     }
 
     // Leaves `out` alone when the key is absent. The range fits T (checks.h).

@@ -67,6 +67,18 @@ void validate(const Config& config) {
     validator.check(check_data_dir(config.storage.data_dir), "storage.data_dir");
     validator.check(check_database(config.storage.database), "storage.database");
     validator.check(check_durability(config.storage.durability), "storage.durability");
+
+    const Web& web = config.web;
+    validator.check(check_web_bind(web.bind), "web.bind");
+    validator.check(check_range(web.max_streams, kMaxStreamsRange), "web.max_streams");
+    for (std::size_t i = 0; i < web.users.size(); ++i) {
+        const std::string key = "web.user[" + std::to_string(i) + "]";
+        validator.check(check_user_name(web.users[i].name), key + ".name");
+        validator.check(check_password_hash(web.users[i].password_hash), key + ".password_hash");
+    }
+    if (const auto problem = find_web_problem(web, config.listeners)) {
+        validator.check(problem->message, problem->key);
+    }
 }
 
 }  // namespace wg::config

@@ -42,6 +42,13 @@ public:
     explicit Parser(std::span<const std::string_view> args) : args_{args} {}
 
     CommandLine parse() {
+        if (!args_.empty() && args_[0] == "passwd") {
+            if (args_.size() > 1) {
+                throw UsageError{"passwd takes no arguments"};
+            }
+            result_.action = CommandLine::Action::Passwd;
+            return std::move(result_);
+        }
         while (next_ < args_.size()) {
             parse_one(args_[next_++]);
         }
@@ -70,6 +77,8 @@ private:
             result_.config_file = non_empty(name, value(name, inline_value));
         } else if (name == "-p" || name == "--port") {
             result_.port = parse_port(name, value(name, inline_value));
+        } else if (name == "--http-port") {
+            result_.http_port = parse_port(name, value(name, inline_value));
         } else if (name == "--bind") {
             const std::string_view address = value(name, inline_value);
             result_.bind = checked(name, address, config::check_bind_address(address));
@@ -145,6 +154,9 @@ config::Config resolve_config(const CommandLine& command_line) {
     if (command_line.log_level) {
         config.log.level = *command_line.log_level;
     }
+    if (command_line.http_port) {
+        config.web.port = *command_line.http_port;
+    }
     config::validate(config);
     return config;
 }
@@ -152,8 +164,9 @@ config::Config resolve_config(const CommandLine& command_line) {
 std::string usage() {
     return "Usage:\n"
            "  willgate [--config FILE] [-p|--port PORT] [--bind ADDR] [--data-dir DIR]\n"
-           "           [--log-level LEVEL]\n"
+           "           [--log-level LEVEL] [--http-port PORT]\n"
            "  willgate --check-config FILE\n"
+           "  willgate passwd\n"
            "  willgate --version\n"
            "  willgate -h|--help\n"
            "\n"
@@ -168,9 +181,13 @@ std::string usage() {
            "                       all IPv4); replaces the configured listeners with one\n"
            "  --data-dir DIR       directory for durable state (storage.data_dir)\n"
            "  --log-level LEVEL    error, warning, info or debug (log.level)\n"
+           "  --http-port PORT     serve the dashboard on PORT (web.port; 0 = any free port)\n"
            "  --check-config FILE  check FILE and exit: 0 if it is valid, 1 if not\n"
            "  --version            print the version and exit\n"
            "  -h, --help           print this help and exit\n"
+           "\n"
+           "willgate passwd reads a password (twice, without echo, from a terminal; else one\n"
+           "line from stdin) and prints its hash for password_hash in [[web.user]].\n"
            "\n"
            "Exit status: 0 success, 1 bad configuration or failure, 2 bad arguments.\n";
 }

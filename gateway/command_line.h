@@ -1,7 +1,9 @@
 // The willgate command line:
 //
 //   willgate [--config FILE] [-p|--port PORT] [--bind ADDR] [--data-dir DIR] [--log-level LEVEL]
+//            [--http-port PORT]
 //   willgate --check-config FILE [overrides...]
+//   willgate passwd
 //   willgate --version
 //   willgate -h|--help
 //
@@ -26,13 +28,14 @@ inline constexpr int kExitFailure = 1;  // bad configuration, or the gateway fai
 inline constexpr int kExitUsage = 2;    // bad command-line arguments
 
 struct CommandLine {
-    enum class Action { Run, CheckConfig, Version, Help };
+    enum class Action { Run, CheckConfig, Version, Help, Passwd };
     Action action = Action::Run;
     std::optional<std::string> config_file;  // --config FILE or --check-config FILE
     std::optional<std::uint16_t> port;       // -p/--port
     std::optional<std::string> bind;         // --bind
     std::optional<std::string> data_dir;     // --data-dir
     std::optional<std::string> log_level;    // --log-level
+    std::optional<std::uint16_t> http_port;  // --http-port
 };
 
 class UsageError : public std::runtime_error {
@@ -43,14 +46,14 @@ public:
 // `args` are the arguments after the program name. Options take their value as the next
 // argument or after "=" ("--port=1884"). When an option is given more than once the last one
 // wins (--config and --check-config both set the file), so a wrapper script can put defaults
-// first. An unknown option, a missing value, a value that is not valid for its option (port,
+// first. "passwd" as the first argument asks for a password hash and takes nothing else. An unknown option, a missing value, a value that is not valid for its option (port,
 // address, log level), a stray argument, or two different actions throw UsageError.
 CommandLine parse_command_line(std::span<const std::string_view> args);
 
 // The configuration to run with: the file from --config/--check-config (built-in defaults
 // without one), then the overrides: --port and --bind replace the listeners with one listener
 // (the other field from the default listener), --data-dir sets storage.data_dir, --log-level
-// sets log.level. Throws config::ConfigError.
+// sets log.level, --http-port sets web.port. Throws config::ConfigError.
 config::Config resolve_config(const CommandLine& command_line);
 
 // The usage text for --help and after a usage error, ending in a newline.

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include <asio.hpp>
@@ -18,6 +19,7 @@
 #include "local_broker/net/endpoint_name.h"
 #include "local_broker/store/broker_store.h"
 #include "local_broker/store/liveness_reader.h"
+#include "web/web_server.h"
 
 namespace wg::gateway {
 namespace {
@@ -44,6 +46,21 @@ net::NetSettings net_settings(const config::Limits& limits, const config::Monito
     return settings;
 }
 
+web::WebSettings web_settings(const config::Web& web) {
+    web::WebSettings settings;
+    // "localhost" is this machine's IPv4 loopback, whatever the resolver says.
+    settings.bind = web.bind == "localhost" ? "127.0.0.1" : web.bind;
+    settings.port = web.port;
+    for (const config::WebUser& user : web.users) {
+        settings.users.push_back(web::WebUser{user.name, user.password_hash});
+    }
+    settings.tls_cert = web.tls_cert;
+    settings.tls_key = web.tls_key;
+    settings.max_streams = web.max_streams;
+    settings.public_metrics = web.public_metrics;
+    return settings;
+}
+
 // SQLite's page cache per connection (its default is 2 MiB each): the writer's
 // working set is the tables' upper levels and the pages being appended to; the
 // reader serves the dashboard. Both read the rest through the OS page cache.
@@ -61,6 +78,8 @@ int run(const config::Config& config) {
     // A file size limit (ulimit -f) makes a write fail with EFBIG, which the
     // store reports and survives, instead of killing the gateway.
     std::signal(SIGXFSZ, SIG_IGN);
+    // A dashboard client that goes away mid-response makes the write fail instead.
+    std::signal(SIGPIPE, SIG_IGN);
     DataDirectory data_directory(config.storage.data_dir);
     asio::io_context io(1);
     SteadyClock clock;
@@ -135,11 +154,16 @@ int run(const config::Config& config) {
     broker.add_retained_source(status_topics);
 
     net::BrokerServer server(io, broker, net_settings(config.limits, config.monitoring));
+    // The dashboard reads liveness and the broker's figures from its own threads.
+    std::unique_ptr<web::WebServer> web_server;
     // Before the first "listening on": whoever read that line may stop us at once.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const std::error_code& error, int signal_number) {
         if (error) return;
         log::info(std::string("received ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+        if (web_server) {
+            web_server->stop();  // before the broker, so nothing reads a broker that is going away
+        }
         server.stop();
     });
 
@@ -149,8 +173,19 @@ int run(const config::Config& config) {
     }
 
     server.start();
+    if (config.web.enabled) {
+        web_server =
+            std::make_unique<web::WebServer>(web_settings(config.web), *liveness_reader, server.status(), clock);
+        web_server->start();
+        log::info("dashboard on " + web_server->url());
+    } else {
+        log::info("dashboard disabled (web.enabled = false)");
+    }
     log::info("willgate " + std::string(version()) + " running; data directory " + data_directory.path());
     io.run();
+    if (web_server) {
+        web_server->stop();
+    }
     if (store) {
         store->stop();                  // commits what the shutdown queued (the Wills it published)
         store->set_commit_listener({});  // nothing may post to the loop once it is gone

@@ -11,6 +11,7 @@
 #include "config/config_error.h"
 #include "gateway/command_line.h"
 #include "gateway/gateway.h"
+#include "gateway/passwd_command.h"
 
 namespace {
 
@@ -46,6 +47,8 @@ int willgate_main(std::span<const std::string_view> args) {
         case CommandLine::Action::Version:
             std::cout << "willgate " << wg::gateway::version() << '\n';
             return wg::gateway::kExitOk;
+        case CommandLine::Action::Passwd:
+            return wg::gateway::passwd_command();
         case CommandLine::Action::CheckConfig:
         case CommandLine::Action::Run:
             break;

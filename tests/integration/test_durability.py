@@ -239,7 +239,7 @@ def make_database(base, willgate):
     data_dir = base / "data"
     data_dir.mkdir()
     data_dir.chmod(0o777)
-    first = Broker([*willgate, "--data-dir", str(data_dir), "-p", "0", "--bind", "127.0.0.1"], base,
+    first = Broker([*willgate, "--data-dir", str(data_dir), "-p", "0", "--bind", "127.0.0.1", "--http-port", "0"], base,
                    "willgate").start()
     assert first.stop() == 0, first.tail()
     return data_dir, data_dir / "willgate.db"

@@ -3,8 +3,9 @@
 Two modes, chosen by the environment:
 
 * default: the `willgate` binary named by ``WILLGATE_BIN``, started in the
-  foreground with ``--bind 127.0.0.1 -p 0 --data-dir DIR``; the port is read
-  from its ``listening on HOST:PORT`` log line(s).
+  foreground with ``--bind 127.0.0.1 -p 0 --http-port 0 --data-dir DIR``; the
+  port is read from its ``listening on HOST:PORT`` log line(s), the dashboard's
+  from ``dashboard on http(s)://HOST:PORT`` (``Broker.dashboard``).
 * ``WILLGATE_TEST_BROKER=mosquitto``: ``/usr/sbin/mosquitto`` with a generated
   config, as a known-good reference while willgate is unfinished. Tests marked
   ``willgate_only`` (log lines, config files, CLI) are skipped in this mode,
@@ -40,6 +41,7 @@ CRASH_MARKERS = (
 )
 
 _LISTEN_RE = re.compile(r"listening on (?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<v4>[0-9.]+)):(?P<port>\d+)")
+_DASHBOARD_RE = re.compile(r"dashboard on (?P<scheme>https?)://(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<v4>[0-9.]+)):(?P<port>\d+)")
 
 
 def broker_mode() -> str:
@@ -144,6 +146,8 @@ class Broker:
         self.returncode: int | None = None
         self.killed = False
         self.listeners: list[tuple[str, int]] = []
+        # (scheme, host, port) from the "dashboard on" line; None when the dashboard is off.
+        self.dashboard: tuple[str, str, int] | None = None
         self.proc: subprocess.Popen | None = None
         self._threads: list[threading.Thread] = []
 
@@ -203,6 +207,12 @@ class Broker:
         # Its SIGTERM handler exists from here on; a test that stops the broker
         # right after start must not kill it with the default action.
         self.wait_for_log(r"willgate \S+ running", STARTUP_TIMEOUT)
+        # The dashboard is logged before "running" (or not at all when it is disabled).
+        for line in self.lines():
+            m = _DASHBOARD_RE.search(line)
+            if m:
+                self.dashboard = (m.group("scheme"), m.group("v6") or m.group("v4"), int(m.group("port")))
+                assert self.dashboard[2] != 0, "broker logged dashboard port 0"
 
     @property
     def host(self) -> str:
@@ -357,7 +367,9 @@ class Broker:
 
 def willgate_argv(binary: str, data_dir: Path, config: Path | None, bind: str | None,
                   extra_args: Iterable[str]) -> list[str]:
-    argv = [binary]
+    # The dashboard on a free port too (its default 8080 would collide between tests);
+    # extra_args come last and may override it.
+    argv = [binary, "--http-port", "0"]
     if bind is not None:
         argv += ["--bind", bind, "-p", "0"]
     argv += ["--data-dir", str(data_dir)]

@@ -34,6 +34,14 @@ void check_same_settings(const Config& actual, const Config& expected) {
     CHECK(actual.liveness.history_max_rows == expected.liveness.history_max_rows);
     CHECK(actual.monitoring.sys_interval == expected.monitoring.sys_interval);
     CHECK(actual.storage.durability == expected.storage.durability);
+    CHECK(actual.web.enabled == expected.web.enabled);
+    CHECK(actual.web.bind == expected.web.bind);
+    CHECK(actual.web.port == expected.web.port);
+    CHECK(actual.web.users.size() == expected.web.users.size());
+    CHECK(actual.web.tls_cert == expected.web.tls_cert);
+    CHECK(actual.web.tls_key == expected.web.tls_key);
+    CHECK(actual.web.max_streams == expected.web.max_streams);
+    CHECK(actual.web.public_metrics == expected.web.public_metrics);
 }
 
 }  // namespace
@@ -58,6 +66,14 @@ TEST_CASE("default_config_has_the_documented_defaults", "[unit][config]") {
     CHECK(config.liveness.history_max_rows == 100000);
     CHECK(config.monitoring.sys_interval == 10);
     CHECK(config.storage.durability == "process-crash");
+    CHECK(config.web.enabled);
+    CHECK(config.web.bind == "127.0.0.1");
+    CHECK(config.web.port == 8080);
+    CHECK(config.web.users.empty());
+    CHECK(config.web.tls_cert.empty());
+    CHECK(config.web.tls_key.empty());
+    CHECK(config.web.max_streams == 16);
+    CHECK_FALSE(config.web.public_metrics);
     CHECK(config.source.empty());
     CHECK_NOTHROW(wg::config::validate(config));
 }
