@@ -196,3 +196,26 @@ TEST_CASE("activity reports carry last seen and the connection's counters, for a
     CHECK(offline.counters.messages_sent == 5);
     CHECK(offline.counters.bytes_sent > 5 * std::string("telemetry/meter21.5").size());
 }
+
+TEST_CASE("every disconnect cause is recorded under its documented name", "[unit][liveness]") {
+    using broker::DisconnectCause;
+    const std::pair<DisconnectCause, const char*> causes[] = {
+        {DisconnectCause::ClientDisconnect, "disconnect"},   {DisconnectCause::PeerClosed, "peer-closed"},
+        {DisconnectCause::IoError, "io-error"},              {DisconnectCause::KeepAliveTimeout, "keep-alive-timeout"},
+        {DisconnectCause::ProtocolError, "protocol-error"}, {DisconnectCause::SessionTakenOver, "taken-over"},
+        {DisconnectCause::ServerShutdown, "server-shutdown"}, {DisconnectCause::StoreFailure, "store-failure"},
+    };
+    ManualClock clock;
+    RecordingPersistence persistence;
+    liveness::LivenessRecorder recorder{clock, persistence};
+    for (const auto& [cause, name] : causes) {
+        broker::DisconnectedEvent event;
+        event.client_id = "meter";
+        event.cause = cause;
+        event.reason = std::string("because ") + name;
+        recorder.on_disconnected(event);
+        const auto recorded = persistence.all<liveness::DeviceDisconnection>().back();
+        CHECK(recorded.cause == name);
+        CHECK(recorded.reason == std::string("because ") + name);
+    }
+}
