@@ -3,70 +3,94 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/utf8.h"
+
 namespace wg::json {
 namespace {
 
-// Length of the valid UTF-8 sequence at the start of `text`, or 0.
-std::size_t utf8_sequence(std::string_view text) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(0);
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) return 1;
-    if ((lead & 0xE0) == 0xC0) length = 2, code = lead & 0x1Fu;
-    else if ((lead & 0xF0) == 0xE0) length = 3, code = lead & 0x0Fu;
-    else if ((lead & 0xF8) == 0xF0) length = 4, code = lead & 0x07u;
-    else return 0;
-    if (text.size() < length) return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((byte(i) & 0xC0) != 0x80) return 0;
-        code = (code << 6) | (byte(i) & 0x3Fu);
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_unicode_escape(std::string& out, unsigned code) {
+    out += "\\u";
+    out += kHex[code >> 12 & 0xF];
+    out += kHex[code >> 8 & 0xF];
+    out += kHex[code >> 4 & 0xF];
+    out += kHex[code & 0xF];
+}
+
+// Length of the well-formed UTF-8 sequence at `i`, 0 if there is none.
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (text.size() - i < length) {
+        return 0;
     }
-    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-    return length;
+    return is_valid_utf8(text.substr(i, length)) ? length : 0;
 }
 
 }  // namespace
 
 void append_string(std::string& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    while (!text.empty()) {
-        const auto c = static_cast<unsigned char>(text.front());
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(static_cast<char>(c));
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c < 0x20 || c == 0x7F) {
-            out += "\\u00";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        } else if (c >= 0x80) {
-            const std::size_t length = utf8_sequence(text);
+    out += '"';
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            const std::size_t length = sequence_length(text, i);
             if (length == 0) {
                 out += "\\ufffd";
-                text.remove_prefix(1);
+                ++i;
                 continue;
             }
-            const std::string_view sequence = text.substr(0, length);
-            if (sequence == "\xE2\x80\xA8") out += "\\u2028";
-            else if (sequence == "\xE2\x80\xA9") out += "\\u2029";
-            else out += sequence;
-            text.remove_prefix(length);
+            // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: E2 80 A8/A9.
+            if (length == 3 && c == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+                 static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+                append_unicode_escape(out, static_cast<unsigned char>(text[i + 2]) == 0xA8 ? 0x2028 : 0x2029);
+            } else {
+                out.append(text.substr(i, length));
+            }
+            i += length;
             continue;
-        } else {
-            out.push_back(static_cast<char>(c));
         }
-        text.remove_prefix(1);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '<':
+            case '>':
+            case '&':
+                append_unicode_escape(out, c);
+                break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    append_unicode_escape(out, c);
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
     }
-    out.push_back('"');
+    out += '"';
 }
+
 
 std::string iso8601_utc(std::int64_t epoch_ms) {
     const std::int64_t seconds = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;

@@ -1,7 +1,8 @@
 #pragma once
 // Writing JSON text by hand, safely: strings are escaped per RFC 8259 (quotes,
-// backslash, control characters) plus U+2028/U+2029 (so the text is also safe
-// inside a <script>); bytes that are not valid UTF-8 become U+FFFD.
+// backslash, control characters), and so are U+2028/U+2029 and "<", ">", "&"
+// (so the text is also safe inside HTML and <script>); bytes that are not
+// valid UTF-8 become U+FFFD.
 //
 // Pure functions, any thread.
 

@@ -14,9 +14,7 @@
 
 namespace wg::web {
 
-// Appends `text` as a quoted, escaped JSON string to `out`.
-void append_json_string(std::string& out, std::string_view text);
-
+// Strings are escaped by json::append_string (common/json_text.h).
 class JsonWriter {
 public:
     JsonWriter& begin_object();

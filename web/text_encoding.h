@@ -1,4 +1,4 @@
-// Byte-level encodings the web module needs: UTF-8 validation, Base64 (standard and URL-safe,
+// Byte-level encodings the web module needs: Base64 (standard and URL-safe,
 // unpadded) and percent-decoding of URL parts.
 //
 // Pure functions: no state, no allocation beyond the returned string, callable from any thread.
@@ -8,10 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.h"
+
 namespace wg::web {
 
-// Whether `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool is_valid_utf8(std::string_view bytes);
+using wg::is_valid_utf8;  // common/utf8.h
 
 // RFC 4648 Base64 with padding ("TWE=").
 std::string base64_encode(std::string_view bytes);

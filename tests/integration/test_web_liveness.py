@@ -149,6 +149,9 @@ def test_after_a_crash_the_api_shows_the_device_offline_with_cause_gateway_resta
             device.close()
         first.stop(sig=signal.SIGKILL)
     second = broker_factory(extra_args=("--data-dir", str(data_dir)))
+    # Offline at once; the Will published at start-up is recorded as its commit lands.
+    wait_until(lambda: device_json(Dashboard(second), cid)["last_will"] is not None, 5,
+               message=f"{cid}'s Will, published at start-up, in the API")
     after = device_json(Dashboard(second), cid)
     assert after["online"] is False
     assert after["last_cause"] == "gateway-restart"

@@ -18,7 +18,7 @@ TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[un
     CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
     CHECK(quoted("line\nfeed\r\ttab") == "\"line\\nfeed\\r\\ttab\"");
     CHECK(quoted(std::string("nul\0bell\x07" "del\x7f", 13)) == "\"nul\\u0000bell\\u0007del\\u007f\"");
-    CHECK(quoted("<img src=x onerror=alert(1)>") == "\"<img src=x onerror=alert(1)>\"");
+    CHECK(quoted("<img src=x onerror=alert(1)>&") == "\"\\u003cimg src=x onerror=alert(1)\\u003e\\u0026\"");
 }
 
 TEST_CASE("JSON strings keep valid UTF-8 and replace what is not", "[unit][json]") {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "common/json_text.h"
 #include "web/json_writer.h"
 
 using wg::web::JsonWriter;
@@ -13,7 +14,7 @@ using wg::web::JsonWriter;
 namespace {
 std::string quoted(std::string_view text) {
     std::string out;
-    wg::web::append_json_string(out, text);
+    wg::json::append_string(out, text);
     return out;
 }
 
