@@ -1,9 +1,9 @@
 #pragma once
-// One client connection of the load generator: a non-blocking socket in the event loop,
+// One client connection of a load tool: a non-blocking socket in the event loop,
 // an output queue of encoded packets and a FrameReader. It knows nothing of MQTT beyond
 // framing: the ClientHandler decides what to send and what received packets mean.
 //
-// Threading: the event loop's thread only. Ownership: the scenario owns clients (and their
+// Threading: the event loop's thread only. Ownership: the tool owns clients (and their
 // handlers) for the whole run; a client never deletes itself.
 //
 // Reading: every wake-up reads into the loop's shared scratch buffer (a few reads at most,
@@ -20,11 +20,11 @@
 #include <span>
 #include <vector>
 
-#include "bench/event_loop.h"
-#include "bench/frame_reader.h"
-#include "bench/unique_fd.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/frame_reader.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class MqttClient;
 
@@ -93,4 +93,4 @@ private:
     std::int64_t last_read_ns_ = 0;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

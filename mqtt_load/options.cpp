@@ -1,8 +1,8 @@
-#include "bench/options.h"
+#include "mqtt_load/options.h"
 
 #include <charconv>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 Options::Options(std::span<const std::string_view> args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -69,4 +69,4 @@ void Options::check_all_used() const {
     }
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

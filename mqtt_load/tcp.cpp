@@ -1,4 +1,4 @@
-#include "bench/tcp.h"
+#include "mqtt_load/tcp.h"
 
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <string>
 
-#include "bench/options.h"
+#include "mqtt_load/options.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 sockaddr_in parse_address(std::string_view host, std::uint16_t port) {
     sockaddr_in address{};
@@ -65,4 +65,4 @@ std::uint64_t raise_open_files_limit() {
     return limit.rlim_cur;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,13 +1,13 @@
-#include "bench/mqtt_client.h"
+#include "mqtt_load/mqtt_client.h"
 
 #include <sys/socket.h>
 
 #include <cerrno>
 
-#include "bench/clock.h"
-#include "bench/tcp.h"
+#include "mqtt_load/clock.h"
+#include "mqtt_load/tcp.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 constexpr int kReadsPerWakeup = 4;
@@ -171,4 +171,4 @@ void MqttClient::fail(int error) {
     handler_.on_closed(*this, error);
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

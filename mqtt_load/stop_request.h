@@ -6,10 +6,10 @@
 
 #include <cstdint>
 
-#include "bench/event_loop.h"
-#include "bench/unique_fd.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class StopRequest final : public EventSource {
 public:
@@ -38,4 +38,4 @@ private:
     bool watching_stdin_ = false;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

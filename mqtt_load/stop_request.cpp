@@ -1,4 +1,4 @@
-#include "bench/stop_request.h"
+#include "mqtt_load/stop_request.h"
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 sigset_t stop_signals() {
@@ -53,4 +53,4 @@ void StopRequest::StdinWatch::on_events(std::uint32_t) {
     if (count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR)) requested_ = true;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class UsageError : public std::runtime_error {
 public:
@@ -39,4 +39,4 @@ private:
     std::map<std::string, Entry, std::less<>> entries_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 // Size of the packet starting at `bytes`: header_size is 0 while the fixed header is
 // incomplete; malformed when the Remaining Length has more than 4 bytes.
@@ -79,4 +79,4 @@ private:
     std::vector<std::uint8_t> partial_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,9 +1,9 @@
-#include "bench/mqtt_packets.h"
+#include "mqtt_load/mqtt_packets.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace wg::bench::mqtt {
+namespace wg::mqtt_load::mqtt {
 namespace {
 
 void append_u16(Bytes& out, std::size_t value) {
@@ -131,4 +131,4 @@ std::optional<PublishView> parse_publish(std::uint8_t header, std::span<const st
     return view;
 }
 
-}  // namespace wg::bench::mqtt
+}  // namespace wg::mqtt_load::mqtt

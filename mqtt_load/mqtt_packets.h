@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace wg::bench::mqtt {
+namespace wg::mqtt_load::mqtt {
 
 enum class PacketType : std::uint8_t {
     Connect = 1,
@@ -80,4 +80,4 @@ struct PublishView {
 
 std::optional<PublishView> parse_publish(std::uint8_t header, std::span<const std::uint8_t> body);
 
-}  // namespace wg::bench::mqtt
+}  // namespace wg::mqtt_load::mqtt
