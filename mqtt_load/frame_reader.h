@@ -48,6 +48,9 @@ public:
         return Result::Ok;
     }
 
+    // Forgets a partial packet (the connection ended) and frees its buffer.
+    void reset() { std::vector<std::uint8_t>{}.swap(partial_); }
+
 private:
     // Moves bytes from the front of `bytes` into partial_ until it holds one whole packet,
     // then hands that packet to the sink.

@@ -20,6 +20,7 @@ MqttClient::MqttClient(EventLoop& loop, ClientHandler& handler, std::size_t inde
 MqttClient::~MqttClient() { close(); }
 
 int MqttClient::connect(const sockaddr_in& address, bool no_delay) {
+    close();  // a reconnect starts from a clean slate
     ConnectStart start = start_connect(address, no_delay);
     if (start.error != 0) return start.error;
     fd_ = std::move(start.fd);
@@ -94,6 +95,9 @@ void MqttClient::close(bool reset) {
     if (!is_open()) return;
     if (reset) set_linger_reset(fd_.get());
     fd_.reset();  // closing the descriptor also removes it from the epoll set
+    output_.clear();
+    output_head_ = 0;
+    reader_.reset();
 }
 
 void MqttClient::update_interest() {
@@ -168,6 +172,7 @@ void MqttClient::fail(int error) {
     fd_.reset();
     output_.clear();
     output_head_ = 0;
+    reader_.reset();
     handler_.on_closed(*this, error);
 }
 

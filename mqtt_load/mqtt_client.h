@@ -53,7 +53,8 @@ public:
     ~MqttClient();
 
     // Starts connecting; returns 0 or the errno of an immediate failure (no on_closed()).
-    // no_delay: set TCP_NODELAY (needed for latency; not for a connection ramp).
+    // no_delay: set TCP_NODELAY (needed for latency; not for a connection ramp). A client
+    // that was connected before starts afresh: nothing of the old connection is kept.
     int connect(const sockaddr_in& address, bool no_delay = true);
 
     void queue(std::span<const std::uint8_t> bytes);  // dropped once the socket is closed
@@ -63,7 +64,8 @@ public:
     std::size_t write_direct(std::span<const std::uint8_t> bytes);
     // Asks for on_writable() calls whenever the queue is empty and the socket writable.
     void want_writable(bool on);
-    // Closes without callback; reset = true sends an RST (SO_LINGER 0) instead of a FIN.
+    // Closes without callback and drops unsent output; reset = true sends an RST
+    // (SO_LINGER 0) instead of a FIN.
     void close(bool reset = false);
 
     bool is_open() const { return fd_.valid(); }

@@ -14,6 +14,9 @@ namespace wg::mqtt_load {
 
 // host must be an IPv4 literal; throws UsageError naming --host otherwise.
 sockaddr_in parse_address(std::string_view host, std::uint16_t port);
+// host is an IPv4 literal or a name with an IPv4 address (getaddrinfo; the first one is
+// taken); throws UsageError naming --host if it has none.
+sockaddr_in resolve_address(std::string_view host, std::uint16_t port);
 
 struct ConnectStart {
     UniqueFd fd;
