@@ -86,6 +86,7 @@ private:
         bool first_attempt_done = false;
         bool ping_outstanding = false;
     };
+    static_assert(sizeof(Device) <= 32, "thousands of devices must stay cheap");
 
     struct Retry {
         std::int64_t due_ns;
