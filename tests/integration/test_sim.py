@@ -159,7 +159,7 @@ def test_sim_stops_cleanly_on_sigint_without_wills(broker, clients):
     watcher = clients.paho()
     assert watcher.subscribe("devices/#", 1) == [1]
     with Tool([sim_binary(), *target(broker), "--devices", "20", "--rate", "2",
-               "--kill-fraction", "0", "--status-interval", "0.2"]) as sim:
+               "--kill-fraction", "0", "--status-interval", "0.2"], line_buffer=False) as sim:
         sim.wait_for_line(r"^willgate-sim: t=\S+ connected=20/20 ", timeout=20)
         sim.proc.send_signal(signal.SIGINT)
         assert sim.finish(timeout=20) == 0
