@@ -92,7 +92,8 @@ void encode_publish(const PublishFields& fields, Bytes& out) {
     const std::size_t length = 2 + fields.topic.size() + (fields.qos > 0 ? 2 : 0) +
                                (fields.v5 ? 1 : 0) + fields.payload.size();
     out.clear();
-    out.push_back(static_cast<std::uint8_t>(0x30U | (fields.qos << 1U) | (fields.retain ? 1U : 0U)));
+    const unsigned retain = fields.retain ? 1U : 0U;
+    out.push_back(static_cast<std::uint8_t>(0x30U | (fields.qos << 1U) | retain));
     append_remaining_length(out, length);
     append_string(out, fields.topic);
     if (fields.qos > 0) append_u16(out, fields.packet_id);

@@ -83,7 +83,8 @@ void DeviceFleet::tick(std::int64_t now_ns) {
 
     const double elapsed_s = static_cast<double>(now_ns - last_tick_ns_) / kNanosPerSecond;
     last_tick_ns_ = now_ns;
-    connect_tokens_ = std::min(connect_burst_, connect_tokens_ + elapsed_s * settings_.connect_rate);
+    connect_tokens_ =
+        std::min(connect_burst_, connect_tokens_ + elapsed_s * settings_.connect_rate);
     while (connect_tokens_ >= 1 && !queued_.empty()) {
         const std::size_t index = queued_.front();
         queued_.pop_front();
@@ -96,8 +97,12 @@ void DeviceFleet::tick(std::int64_t now_ns) {
         const double slots = static_cast<double>(now_ns - start_ns_) / kNanosPerSecond *
                              settings_.rate * static_cast<double>(devices_.size());
         const auto due = static_cast<std::uint64_t>(slots) + 1;
-        // After a stall, skip ahead instead of sending a burst: at most one round per tick.
-        next_slot_ = std::max(next_slot_, due > devices_.size() ? due - devices_.size() : 0);
+        // After a stall, skip ahead instead of sending a burst: at most one round (or
+        // 100 ms of messages, if more) is caught up.
+        const auto per_100ms = static_cast<std::uint64_t>(
+            settings_.rate * static_cast<double>(devices_.size()) / 10);
+        const std::uint64_t backlog = std::max<std::uint64_t>(devices_.size(), per_100ms);
+        next_slot_ = std::max(next_slot_, due > backlog ? due - backlog : 0);
         for (; next_slot_ < due; ++next_slot_) publish_telemetry(next_slot_ % devices_.size());
     }
 
@@ -120,7 +125,8 @@ void DeviceFleet::housekeeping(std::int64_t now_ns) {
             if (device.ping_outstanding && now_ns - device.since_ns > keep_alive_ns) {
                 client.close(true);
                 connection_lost(i, "no PINGRESP within the keep-alive");
-            } else if (!device.ping_outstanding && now_ns - device.last_send_ns >= keep_alive_ns / 2) {
+            } else if (!device.ping_outstanding &&
+                       now_ns - device.last_send_ns >= keep_alive_ns / 2) {
                 device.ping_outstanding = true;
                 device.since_ns = now_ns;
                 device.last_send_ns = now_ns;

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
         options.check_all_used();
         return wg::sim::run_simulation(settings);
     } catch (const wg::mqtt_load::UsageError& error) {
-        std::cerr << "willgate-sim: " << error.what() << "\n(willgate-sim --help lists the options)\n";
+        std::cerr << "willgate-sim: " << error.what()
+                  << "\n(willgate-sim --help lists the options)\n";
         return 2;
     } catch (const std::exception& error) {
         std::cerr << "willgate-sim: " << error.what() << '\n';

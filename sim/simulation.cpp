@@ -93,7 +93,8 @@ int run_simulation(const SimSettings& settings) {
         const std::int64_t now_ns = monotonic_ns();
         if (!over(now_ns)) fleet.tick(now_ns);  // no kill at the very end
     });
-    mqtt_load::PeriodicTimer housekeeper(loop, [&](std::uint64_t) { fleet.housekeeping(monotonic_ns()); });
+    mqtt_load::PeriodicTimer housekeeper(
+        loop, [&](std::uint64_t) { fleet.housekeeping(monotonic_ns()); });
     mqtt_load::PeriodicTimer reporter(loop, [&](std::uint64_t) {
         std::cout << "willgate-sim: t=" << seconds_text(elapsed()) << ' ' << counters(fleet)
                   << std::endl;
