@@ -2,8 +2,7 @@
 
 #include <cerrno>
 
-#include "bench/clock.h"
-#include "bench/disconnect.h"
+#include "bench/mqtt_load.h"
 
 namespace wg::bench {
 

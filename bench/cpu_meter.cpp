@@ -2,7 +2,7 @@
 
 #include <sys/resource.h>
 
-#include "bench/clock.h"
+#include "bench/mqtt_load.h"
 
 namespace wg::bench {
 namespace {

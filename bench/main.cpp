@@ -10,10 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bench/options.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
 #include "bench/stop_signal_report.h"
-#include "bench/tcp.h"
 
 namespace {
 

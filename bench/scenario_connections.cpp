@@ -9,15 +9,11 @@
 #include <iostream>
 #include <string>
 
-#include "bench/clock.h"
 #include "bench/connect_ramp.h"
 #include "bench/cpu_meter.h"
 #include "bench/json_line.h"
-#include "bench/periodic_timer.h"
-#include "bench/run_until.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
-#include "bench/stop_request.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 

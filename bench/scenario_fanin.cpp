@@ -10,14 +10,11 @@
 // publishers run; the figure is PUBACKs per second, and the subscriber drains afterwards.
 #include <stdexcept>
 
-#include "bench/clock.h"
 #include "bench/cpu_meter.h"
 #include "bench/json_line.h"
-#include "bench/mqtt_packets.h"
-#include "bench/run_until.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
 #include "bench/session_handler.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 namespace {

@@ -9,14 +9,11 @@
 // from the first to the last receive.
 #include <stdexcept>
 
-#include "bench/clock.h"
 #include "bench/cpu_meter.h"
 #include "bench/json_line.h"
-#include "bench/mqtt_packets.h"
-#include "bench/run_until.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
 #include "bench/session_handler.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 namespace {

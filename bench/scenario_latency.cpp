@@ -6,16 +6,12 @@
 // subscriber subtracts that from the time its read() returned.
 #include <stdexcept>
 
-#include "bench/clock.h"
 #include "bench/cpu_meter.h"
 #include "bench/json_line.h"
 #include "bench/latency_stats.h"
-#include "bench/mqtt_packets.h"
-#include "bench/periodic_timer.h"
-#include "bench/run_until.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
 #include "bench/session_handler.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 namespace {

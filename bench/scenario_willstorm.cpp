@@ -17,14 +17,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "bench/clock.h"
 #include "bench/connect_ramp.h"
 #include "bench/cpu_meter.h"
 #include "bench/json_line.h"
-#include "bench/run_until.h"
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
 #include "bench/session_handler.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 namespace {

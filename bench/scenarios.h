@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/options.h"
+#include "bench/mqtt_load.h"
 
 namespace wg::bench {
 

@@ -6,8 +6,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "bench/clock.h"
-#include "bench/disconnect.h"
+#include "bench/mqtt_load.h"
 
 namespace wg::bench {
 

@@ -16,9 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/event_loop.h"
-#include "bench/mqtt_client.h"
-#include "bench/mqtt_packets.h"
+#include "bench/mqtt_load.h"
 
 namespace wg::bench {
 

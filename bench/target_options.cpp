@@ -1,5 +1,5 @@
+#include "bench/mqtt_load.h"
 #include "bench/scenarios.h"
-#include "bench/tcp.h"
 
 namespace wg::bench {
 

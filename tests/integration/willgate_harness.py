@@ -407,14 +407,16 @@ def cmake_project_version():
 class Tool:
     """A command-line client (mosquitto_sub/mosquitto_pub) whose stdout and
     stderr lines are collected by a thread. Use as a context manager: it is
-    killed on exit if still running."""
+    killed on exit if still running. ``line_buffer=False`` for a program that
+    flushes its own lines (our sanitizer builds among them: ASan refuses to run
+    after the library that stdbuf preloads)."""
 
-    def __init__(self, argv: list[str]):
+    def __init__(self, argv: list[str], line_buffer: bool = True):
         self.argv = argv
         self._cond = threading.Condition()
         self._lines: list[str] = []
         # Line-buffer the tool's stdout (a pipe), so we see debug lines as they happen.
-        stdbuf = shutil.which("stdbuf")
+        stdbuf = shutil.which("stdbuf") if line_buffer else None
         self.proc = subprocess.Popen(([stdbuf, "-oL", "-eL"] if stdbuf else []) + argv,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)

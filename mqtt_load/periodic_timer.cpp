@@ -1,4 +1,4 @@
-#include "bench/periodic_timer.h"
+#include "mqtt_load/periodic_timer.h"
 
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <system_error>
 
-#include "bench/clock.h"
+#include "mqtt_load/clock.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 timespec to_timespec(std::int64_t ns) {
@@ -49,4 +49,4 @@ void PeriodicTimer::on_events(std::uint32_t) {
     }
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,19 +1,22 @@
 #pragma once
 // Waits for the caller to say "stop": SIGTERM or SIGINT (through a signalfd, so the signals
-// are blocked for the process) or the end of standard input. Standard input that cannot be
-// watched (a regular file such as /dev/null) is ignored; only the signals count then.
+// are blocked for the process) or, with Stdin::EndStops, the end of standard input. Standard
+// input that cannot be watched (a regular file such as /dev/null) is ignored; only the
+// signals count then.
 // Threading: create it on the main thread before any other thread starts.
 
 #include <cstdint>
 
-#include "bench/event_loop.h"
-#include "bench/unique_fd.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class StopRequest final : public EventSource {
 public:
-    explicit StopRequest(EventLoop& loop);
+    enum class Stdin : bool { Ignored, EndStops };
+
+    explicit StopRequest(EventLoop& loop, Stdin stdin_mode = Stdin::EndStops);
     StopRequest(const StopRequest&) = delete;
     StopRequest& operator=(const StopRequest&) = delete;
     ~StopRequest();
@@ -38,4 +41,4 @@ private:
     bool watching_stdin_ = false;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -3,10 +3,10 @@
 
 #include <cstdint>
 
-#include "bench/clock.h"
-#include "bench/event_loop.h"
+#include "mqtt_load/clock.h"
+#include "mqtt_load/event_loop.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 // Returns true if done() became true before deadline_ns (CLOCK_MONOTONIC).
 template <typename Done>
@@ -20,9 +20,9 @@ bool run_until(EventLoop& loop, std::int64_t deadline_ns, Done&& done) {
     return true;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 // Drives the loop until last_activity_ns() lies quiet_ns in the past, or until
 // deadline_ns. Returns true if the quiet period was reached.
@@ -33,4 +33,4 @@ bool run_until_quiet(EventLoop& loop, std::int64_t quiet_ns, std::int64_t deadli
                      [&] { return monotonic_ns() - last_activity_ns() >= quiet_ns; });
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,10 +1,10 @@
-#include "bench/disconnect.h"
+#include "mqtt_load/disconnect.h"
 
-#include "bench/clock.h"
-#include "bench/mqtt_packets.h"
-#include "bench/run_until.h"
+#include "mqtt_load/clock.h"
+#include "mqtt_load/mqtt_packets.h"
+#include "mqtt_load/run_until.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 void disconnect_gracefully(EventLoop& loop, std::span<const std::unique_ptr<MqttClient>> clients,
                            std::int64_t timeout_ns) {
@@ -23,4 +23,4 @@ void disconnect_gracefully(EventLoop& loop, std::span<const std::unique_ptr<Mqtt
     for (const auto& client : clients) client->close(true);
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,8 +1,19 @@
-#include "bench/options.h"
+#include "mqtt_load/options.h"
 
+#include <array>
 #include <charconv>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
+namespace {
+
+// 0.5 -> "0.5", 10 -> "10": bounds as a person would write them.
+std::string format_number(double value) {
+    std::array<char, 32> text{};
+    const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+    return std::string(text.data(), result.ptr);
+}
+
+}  // namespace
 
 Options::Options(std::span<const std::string_view> args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -47,6 +58,21 @@ std::int64_t Options::integer(std::string_view name, std::int64_t fallback, std:
     return value;
 }
 
+double Options::number(std::string_view name, double fallback, double min, double max) {
+    const Entry* entry = find(name);
+    if (entry == nullptr) return fallback;
+    double value = 0;
+    const char* const end = entry->value.data() + entry->value.size();
+    const auto [stop, error] =
+        std::from_chars(entry->value.data(), end, value, std::chars_format::fixed);
+    if (!entry->has_value || error != std::errc{} || stop != end || !(value >= min) ||
+        !(value <= max)) {
+        throw UsageError{"--" + std::string{name} + " needs a number in " + format_number(min) +
+                         ".." + format_number(max)};
+    }
+    return value;
+}
+
 std::string Options::text(std::string_view name, std::string_view fallback) {
     const Entry* entry = find(name);
     if (entry == nullptr) return std::string{fallback};
@@ -69,4 +95,4 @@ void Options::check_all_used() const {
     }
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,13 +1,13 @@
-#include "bench/mqtt_client.h"
+#include "mqtt_load/mqtt_client.h"
 
 #include <sys/socket.h>
 
 #include <cerrno>
 
-#include "bench/clock.h"
-#include "bench/tcp.h"
+#include "mqtt_load/clock.h"
+#include "mqtt_load/tcp.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 constexpr int kReadsPerWakeup = 4;
@@ -20,6 +20,7 @@ MqttClient::MqttClient(EventLoop& loop, ClientHandler& handler, std::size_t inde
 MqttClient::~MqttClient() { close(); }
 
 int MqttClient::connect(const sockaddr_in& address, bool no_delay) {
+    close();  // a reconnect starts from a clean slate
     ConnectStart start = start_connect(address, no_delay);
     if (start.error != 0) return start.error;
     fd_ = std::move(start.fd);
@@ -94,6 +95,9 @@ void MqttClient::close(bool reset) {
     if (!is_open()) return;
     if (reset) set_linger_reset(fd_.get());
     fd_.reset();  // closing the descriptor also removes it from the epoll set
+    output_.clear();
+    output_head_ = 0;
+    reader_.reset();
 }
 
 void MqttClient::update_interest() {
@@ -168,7 +172,8 @@ void MqttClient::fail(int error) {
     fd_.reset();
     output_.clear();
     output_head_ = 0;
+    reader_.reset();
     handler_.on_closed(*this, error);
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -8,12 +8,15 @@
 #include <cstdint>
 #include <string_view>
 
-#include "bench/unique_fd.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
-// host must be an IPv4 literal (the benchmark only talks to 127.0.0.1).
+// host must be an IPv4 literal; throws UsageError naming --host otherwise.
 sockaddr_in parse_address(std::string_view host, std::uint16_t port);
+// host is an IPv4 literal or a name with an IPv4 address (getaddrinfo; the first one is
+// taken); throws UsageError naming --host if it has none.
+sockaddr_in resolve_address(std::string_view host, std::uint16_t port);
 
 struct ConnectStart {
     UniqueFd fd;
@@ -27,4 +30,4 @@ int socket_error(int fd);                // SO_ERROR, which also clears it
 void set_linger_reset(int fd);           // SO_LINGER 0: close() sends RST
 std::uint64_t raise_open_files_limit();  // soft RLIMIT_NOFILE := hard; returns the new value
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class UsageError : public std::runtime_error {
 public:
@@ -23,6 +23,8 @@ public:
 
     std::int64_t integer(std::string_view name, std::int64_t fallback, std::int64_t min,
                          std::int64_t max);
+    // A decimal number such as 0.5 or 10 (no "inf" or "nan").
+    double number(std::string_view name, double fallback, double min, double max);
     std::string text(std::string_view name, std::string_view fallback);
     bool flag(std::string_view name);
     void check_all_used() const;
@@ -39,4 +41,4 @@ private:
     std::map<std::string, Entry, std::less<>> entries_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -9,13 +9,13 @@
 #include <memory>
 #include <span>
 
-#include "bench/event_loop.h"
-#include "bench/mqtt_client.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/mqtt_client.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 // The handlers must expect on_closed() for these clients while this runs.
 void disconnect_gracefully(EventLoop& loop, std::span<const std::unique_ptr<MqttClient>> clients,
                            std::int64_t timeout_ns);
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,9 +1,9 @@
-#include "bench/mqtt_packets.h"
+#include "mqtt_load/mqtt_packets.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace wg::bench::mqtt {
+namespace wg::mqtt_load::mqtt {
 namespace {
 
 void append_u16(Bytes& out, std::size_t value) {
@@ -23,20 +23,28 @@ void append_binary(Bytes& out, std::span<const std::uint8_t> data) {
     out.insert(out.end(), data.begin(), data.end());
 }
 
-// Fixed header (type byte + Remaining Length) followed by `body`.
-Bytes frame(std::uint8_t header, const Bytes& body) {
-    Bytes out;
-    out.reserve(body.size() + 5);
-    out.push_back(header);
-    std::size_t length = body.size();
+void append_remaining_length(Bytes& out, std::size_t length) {
     do {
         auto digit = static_cast<std::uint8_t>(length % 128);
         length /= 128;
         if (length > 0) digit |= 0x80U;
         out.push_back(digit);
     } while (length > 0);
+}
+
+// Fixed header (type byte + Remaining Length) followed by `body`.
+Bytes frame(std::uint8_t header, const Bytes& body) {
+    Bytes out;
+    out.reserve(body.size() + 5);
+    out.push_back(header);
+    append_remaining_length(out, body.size());
     out.insert(out.end(), body.begin(), body.end());
     return out;
+}
+
+std::array<std::uint8_t, 4> ack_packet(std::uint8_t header, std::uint16_t packet_id) {
+    return {header, 0x02, static_cast<std::uint8_t>(packet_id >> 8U),
+            static_cast<std::uint8_t>(packet_id & 0xffU)};
 }
 
 }  // namespace
@@ -44,15 +52,19 @@ Bytes frame(std::uint8_t header, const Bytes& body) {
 Bytes encode_connect(const ConnectFields& fields) {
     Bytes body;
     append_string(body, "MQTT");
-    body.push_back(4);  // protocol level 3.1.1
+    body.push_back(fields.protocol_level);
+    const bool v5 = fields.protocol_level >= kProtocolLevel5;
     std::uint8_t flags = fields.clean_session ? 0x02 : 0x00;
     if (fields.will) {
         flags = static_cast<std::uint8_t>(flags | 0x04U | (fields.will->qos << 3U));
+        if (fields.will->retain) flags = static_cast<std::uint8_t>(flags | 0x20U);
     }
     body.push_back(flags);
     append_u16(body, fields.keep_alive);
+    if (v5) body.push_back(0);  // no CONNECT properties
     append_string(body, fields.client_id);
     if (fields.will) {
+        if (v5) body.push_back(0);  // no Will properties
         append_string(body, fields.will->topic);
         append_binary(body, fields.will->payload);
     }
@@ -68,8 +80,25 @@ Bytes encode_subscribe(std::uint16_t packet_id, std::string_view filter, std::ui
 }
 
 std::array<std::uint8_t, 4> encode_puback(std::uint16_t packet_id) {
-    return {0x40, 0x02, static_cast<std::uint8_t>(packet_id >> 8U),
-            static_cast<std::uint8_t>(packet_id & 0xffU)};
+    return ack_packet(0x40, packet_id);
+}
+
+std::array<std::uint8_t, 4> encode_pubrel(std::uint16_t packet_id) {
+    return ack_packet(0x62, packet_id);  // PUBREL has the fixed flags 0b0010
+}
+
+void encode_publish(const PublishFields& fields, Bytes& out) {
+    if (fields.topic.size() > 0xffff) throw std::invalid_argument{"MQTT string too long"};
+    const std::size_t length = 2 + fields.topic.size() + (fields.qos > 0 ? 2 : 0) +
+                               (fields.v5 ? 1 : 0) + fields.payload.size();
+    out.clear();
+    const unsigned retain = fields.retain ? 1U : 0U;
+    out.push_back(static_cast<std::uint8_t>(0x30U | (fields.qos << 1U) | retain));
+    append_remaining_length(out, length);
+    append_string(out, fields.topic);
+    if (fields.qos > 0) append_u16(out, fields.packet_id);
+    if (fields.v5) out.push_back(0);  // no PUBLISH properties
+    out.insert(out.end(), fields.payload.begin(), fields.payload.end());
 }
 
 std::uint16_t read_u16(std::span<const std::uint8_t> bytes) {
@@ -131,4 +160,4 @@ std::optional<PublishView> parse_publish(std::uint8_t header, std::span<const st
     return view;
 }
 
-}  // namespace wg::bench::mqtt
+}  // namespace wg::mqtt_load::mqtt

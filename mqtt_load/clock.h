@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
@@ -20,4 +20,4 @@ inline double seconds_between(std::int64_t from_ns, std::int64_t to_ns) {
     return static_cast<double>(to_ns - from_ns) / static_cast<double>(kNanosPerSecond);
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

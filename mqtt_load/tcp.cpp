@@ -1,16 +1,18 @@
-#include "bench/tcp.h"
+#include "mqtt_load/tcp.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
-#include "bench/options.h"
+#include "mqtt_load/options.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 sockaddr_in parse_address(std::string_view host, std::uint16_t port) {
     sockaddr_in address{};
@@ -20,6 +22,23 @@ sockaddr_in parse_address(std::string_view host, std::uint16_t port) {
     if (inet_pton(AF_INET, text.c_str(), &address.sin_addr) != 1) {
         throw UsageError{"--host: \"" + text + "\" is not an IPv4 address"};
     }
+    return address;
+}
+
+sockaddr_in resolve_address(std::string_view host, std::uint16_t port) {
+    const std::string text{host};
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (const int error = getaddrinfo(text.c_str(), nullptr, &hints, &found); error != 0) {
+        throw UsageError{"--host: cannot resolve \"" + text + "\" to an IPv4 address: " +
+                         gai_strerror(error)};
+    }
+    sockaddr_in address{};
+    std::memcpy(&address, found->ai_addr, sizeof address);
+    freeaddrinfo(found);
+    address.sin_port = htons(port);
     return address;
 }
 
@@ -65,4 +84,4 @@ std::uint64_t raise_open_files_limit() {
     return limit.rlim_cur;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

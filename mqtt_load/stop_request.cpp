@@ -1,4 +1,4 @@
-#include "bench/stop_request.h"
+#include "mqtt_load/stop_request.h"
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 sigset_t stop_signals() {
@@ -21,12 +21,14 @@ sigset_t stop_signals() {
 
 }  // namespace
 
-StopRequest::StopRequest(EventLoop& loop) : loop_{loop}, stdin_watch_{requested_} {
+StopRequest::StopRequest(EventLoop& loop, Stdin stdin_mode)
+    : loop_{loop}, stdin_watch_{requested_} {
     const sigset_t set = stop_signals();
     sigprocmask(SIG_BLOCK, &set, nullptr);
     signal_fd_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
     if (!signal_fd_.valid()) throw std::system_error(errno, std::generic_category(), "signalfd");
     loop_.add(signal_fd_.get(), EPOLLIN, *this);
+    if (stdin_mode == Stdin::Ignored) return;
     try {
         loop_.add(STDIN_FILENO, EPOLLIN, stdin_watch_);
         watching_stdin_ = true;
@@ -53,4 +55,4 @@ void StopRequest::StdinWatch::on_events(std::uint32_t) {
     if (count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR)) requested_ = true;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

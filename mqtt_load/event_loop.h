@@ -12,9 +12,9 @@
 #include <span>
 #include <vector>
 
-#include "bench/unique_fd.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class EventSource {
 public:
@@ -46,4 +46,4 @@ private:
     std::vector<std::uint8_t> scratch_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

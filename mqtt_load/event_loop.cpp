@@ -1,9 +1,9 @@
-#include "bench/event_loop.h"
+#include "mqtt_load/event_loop.h"
 
 #include <cerrno>
 #include <system_error>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 namespace {
 
 constexpr std::size_t kScratchSize = 256 * 1024;
@@ -48,4 +48,4 @@ int EventLoop::poll(int timeout_ms) {
     return count;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

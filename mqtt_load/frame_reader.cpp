@@ -1,6 +1,6 @@
-#include "bench/frame_reader.h"
+#include "mqtt_load/frame_reader.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 FrameSize frame_size(std::span<const std::uint8_t> bytes) {
     FrameSize size;
@@ -22,4 +22,4 @@ FrameSize frame_size(std::span<const std::uint8_t> bytes) {
     return size;
 }
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

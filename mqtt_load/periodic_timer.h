@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <functional>
 
-#include "bench/event_loop.h"
-#include "bench/unique_fd.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class PeriodicTimer final : public EventSource {
 public:
@@ -30,4 +30,4 @@ private:
     Callback callback_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 // Size of the packet starting at `bytes`: header_size is 0 while the fixed header is
 // incomplete; malformed when the Remaining Length has more than 4 bytes.
@@ -48,6 +48,9 @@ public:
         return Result::Ok;
     }
 
+    // Forgets a partial packet (the connection ended) and frees its buffer.
+    void reset() { std::vector<std::uint8_t>{}.swap(partial_); }
+
 private:
     // Moves bytes from the front of `bytes` into partial_ until it holds one whole packet,
     // then hands that packet to the sink.
@@ -79,4 +82,4 @@ private:
     std::vector<std::uint8_t> partial_;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

@@ -1,9 +1,9 @@
 #pragma once
-// One client connection of the load generator: a non-blocking socket in the event loop,
+// One client connection of a load tool: a non-blocking socket in the event loop,
 // an output queue of encoded packets and a FrameReader. It knows nothing of MQTT beyond
 // framing: the ClientHandler decides what to send and what received packets mean.
 //
-// Threading: the event loop's thread only. Ownership: the scenario owns clients (and their
+// Threading: the event loop's thread only. Ownership: the tool owns clients (and their
 // handlers) for the whole run; a client never deletes itself.
 //
 // Reading: every wake-up reads into the loop's shared scratch buffer (a few reads at most,
@@ -20,11 +20,11 @@
 #include <span>
 #include <vector>
 
-#include "bench/event_loop.h"
-#include "bench/frame_reader.h"
-#include "bench/unique_fd.h"
+#include "mqtt_load/event_loop.h"
+#include "mqtt_load/frame_reader.h"
+#include "mqtt_load/unique_fd.h"
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class MqttClient;
 
@@ -53,7 +53,8 @@ public:
     ~MqttClient();
 
     // Starts connecting; returns 0 or the errno of an immediate failure (no on_closed()).
-    // no_delay: set TCP_NODELAY (needed for latency; not for a connection ramp).
+    // no_delay: set TCP_NODELAY (needed for latency; not for a connection ramp). A client
+    // that was connected before starts afresh: nothing of the old connection is kept.
     int connect(const sockaddr_in& address, bool no_delay = true);
 
     void queue(std::span<const std::uint8_t> bytes);  // dropped once the socket is closed
@@ -63,7 +64,8 @@ public:
     std::size_t write_direct(std::span<const std::uint8_t> bytes);
     // Asks for on_writable() calls whenever the queue is empty and the socket writable.
     void want_writable(bool on);
-    // Closes without callback; reset = true sends an RST (SO_LINGER 0) instead of a FIN.
+    // Closes without callback and drops unsent output; reset = true sends an RST
+    // (SO_LINGER 0) instead of a FIN.
     void close(bool reset = false);
 
     bool is_open() const { return fd_.valid(); }
@@ -93,4 +95,4 @@ private:
     std::int64_t last_read_ns_ = 0;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load

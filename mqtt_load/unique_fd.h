@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace wg::bench {
+namespace wg::mqtt_load {
 
 class UniqueFd {
 public:
@@ -31,4 +31,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace wg::bench
+}  // namespace wg::mqtt_load
