@@ -15,7 +15,18 @@
     selected: null,
     source: null,
     lastBroker: null,
+    // Rendering: changes only mark the table stale; it is drawn at most every
+    // RENDER_GAP ms, rows are reused while their device is unchanged, and at most
+    // `limit` rows are in the page (more on request), so thousands of devices
+    // coming and going keep the page responsive.
+    rows: new Map(),          // client id -> { device, tr, since, seen }
+    limit: 500,
+    renderTimer: null,
+    lastRender: 0,
   };
+  const RENDER_GAP = 250;
+  const collator = new Intl.Collator(undefined, { numeric: true });  // "meter-2" before "meter-10"
+  const PAGE_ROWS = 500;
   const $ = (id) => document.getElementById(id);
 
   // An element with attributes and children; strings become text nodes.
@@ -149,7 +160,7 @@
       const id = message.transition.client_id;
       if (message.device) state.devices.set(id, message.device);
       else state.devices.delete(id);
-      render();
+      scheduleRender();
       if (state.selected === id) showDevice(id);
     });
     source.addEventListener('broker', (event) => showBroker(JSON.parse(event.data)));
@@ -190,7 +201,32 @@
     return haystack.includes(state.search);
   }
 
+  function scheduleRender() {
+    if (state.renderTimer !== null) return;
+    const wait = Math.max(0, state.lastRender + RENDER_GAP - Date.now());
+    state.renderTimer = setTimeout(() => {
+      state.renderTimer = null;
+      window.requestAnimationFrame(render);
+    }, wait);
+  }
+
+  // One table row, made once per device state and reused until the device changes.
+  function makeRow(device) {
+    const since = el('td', { title: fmtTime(device.since_ms) }, fmtAgo(device.since_ms));
+    const seen = el('td', { title: fmtTime(device.last_seen_ms) }, fmtAgo(device.last_seen_ms));
+    const tr = el('tr', { onclick: () => showDevice(device.client_id) },
+      el('td', null, device.client_id),
+      el('td', { class: 'state ' + device.state }, device.state),
+      since, seen,
+      el('td', { title: device.last_reason || '' }, device.last_cause || '\u2014'),
+      el('td', null, device.last_will ? device.last_will.topic : '\u2014'),
+      el('td', null, device.peer),
+      el('td', null, device.protocol));
+    return { device, tr, since, seen };
+  }
+
   function render() {
+    state.lastRender = Date.now();
     let online = 0;
     for (const device of state.devices.values()) if (device.online) online++;
     $('count-online').textContent = online;
@@ -199,26 +235,39 @@
     const { key, dir } = state.sort;
     const rows = [...state.devices.values()].filter(matches).sort((a, b) => {
       const x = sortValue(a, key), y = sortValue(b, key);
-      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return order * dir || a.client_id.localeCompare(b.client_id);
+      const order = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+      return order * dir || collator.compare(a.client_id, b.client_id);
     });
-    const body = $('devices').tBodies[0];
-    clear(body);
-    for (const device of rows) {
-      const row = el('tr', { onclick: () => showDevice(device.client_id) },
-        el('td', null, device.client_id),
-        el('td', { class: 'state ' + device.state }, device.state),
-        el('td', { title: fmtTime(device.since_ms) }, fmtAgo(device.since_ms)),
-        el('td', { title: fmtTime(device.last_seen_ms) }, fmtAgo(device.last_seen_ms)),
-        el('td', { title: device.last_reason || '' }, device.last_cause || '\u2014'),
-        el('td', null, device.last_will ? device.last_will.topic : '\u2014'),
-        el('td', null, device.peer),
-        el('td', null, device.protocol));
-      if (device.client_id === state.selected) row.classList.add('selected');
-      body.appendChild(row);
+    const shown = rows.slice(0, state.limit);
+    const elements = [];
+    const keep = new Set();
+    for (const device of shown) {
+      let row = state.rows.get(device.client_id);
+      if (!row || row.device !== device) {
+        row = makeRow(device);
+        state.rows.set(device.client_id, row);
+      } else {
+        row.since.textContent = fmtAgo(device.since_ms);
+        row.seen.textContent = fmtAgo(device.last_seen_ms);
+      }
+      row.tr.classList.toggle('selected', device.client_id === state.selected);
+      elements.push(row.tr);
+      keep.add(device.client_id);
     }
+    for (const id of state.rows.keys()) if (!keep.has(id)) state.rows.delete(id);
+    const body = $('devices').tBodies[0];
+    const current = body.children;
+    let same = current.length === elements.length;
+    for (let i = 0; same && i < elements.length; i++) same = current[i] === elements[i];
+    if (!same) body.replaceChildren(...elements);
+
     $('empty').hidden = state.devices.size > 0;
-    $('shown').textContent = rows.length === state.devices.size ? '' : rows.length + ' of ' + state.devices.size + ' shown';
+    const more = $('more');
+    more.hidden = rows.length <= shown.length;
+    more.textContent = 'Show ' + Math.min(PAGE_ROWS, rows.length - shown.length).toLocaleString() + ' more';
+    $('shown').textContent = shown.length === state.devices.size ? ''
+      : shown.length.toLocaleString() + ' of ' + state.devices.size.toLocaleString() + ' shown' +
+        (rows.length > shown.length ? ' (' + rows.length.toLocaleString() + ' match)' : '');
     for (const th of $('devices').tHead.rows[0].cells) {
       th.classList.toggle('sorted-asc', th.dataset.key === key && dir > 0);
       th.classList.toggle('sorted-desc', th.dataset.key === key && dir < 0);
@@ -364,8 +413,13 @@
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', (event) => login(event).catch(showError));
     $('logout').addEventListener('click', logout);
-    $('search').addEventListener('input', (event) => { state.search = event.target.value.trim().toLowerCase(); render(); });
-    $('filter').addEventListener('change', (event) => { state.filter = event.target.value; render(); });
+    $('search').addEventListener('input', (event) => {
+      state.search = event.target.value.trim().toLowerCase();
+      state.limit = PAGE_ROWS;
+      render();
+    });
+    $('filter').addEventListener('change', (event) => { state.filter = event.target.value; state.limit = PAGE_ROWS; render(); });
+    $('more').addEventListener('click', () => { state.limit += PAGE_ROWS; render(); });
     for (const th of $('devices').tHead.rows[0].cells) {
       th.addEventListener('click', () => {
         const key = th.dataset.key;
