@@ -229,7 +229,8 @@ export class Device {
 /** Headless Chromium with a fresh temporary profile; every page's dialogs and errors are recorded. */
 export class Browser {
   constructor(scope) {
-    this.dialogs = [];
+    this.dialogs = [];  // every dialog, dismissed (a confirm is accepted when acceptConfirm is set)
+    this.acceptConfirm = false;
     this.pageErrors = [];
     this.consoleErrors = [];
     this.stderr = [];
@@ -253,7 +254,10 @@ export class Browser {
 
   async page(url) {
     const page = await this.context.newPage();
-    page.on('dialog', (dialog) => { this.dialogs.push(`${dialog.type()}: ${dialog.message()}`); dialog.dismiss().catch(() => {}); });
+    page.on('dialog', (dialog) => {
+      this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      (this.acceptConfirm && dialog.type() === 'confirm' ? dialog.accept() : dialog.dismiss()).catch(() => {});
+    });
     page.on('pageerror', (error) => this.pageErrors.push(String(error.stack || error)));
     page.on('console', (message) => { if (message.type() === 'error') this.consoleErrors.push(message.text()); });
     if (url) await page.goto(url);

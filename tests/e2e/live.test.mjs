@@ -86,3 +86,56 @@ test('live: a device comes online and drops offline without a reload', { timeout
   await browser.close();
   assert.equal(await gateway.stop(), 0);
 });
+
+test('forget: an offline device is forgotten from its view, after a confirmation', { timeout: deadline(120000) }, async (t) => {
+  const scope = new Scope();
+  t.after(() => scope.close());
+  const gateway = await new Gateway(scope, { users: [{ name: 'admin', passwordHash: passwordHash('s3cret') }] }).start();
+  const browser = await new Browser(scope).launch();
+  const page = await browser.page(gateway.url + '/');
+  await logIn(page, 'admin', 's3cret');
+  const gone = await gateway.device('old-sensor');
+  await gateway.device('new-sensor');
+  await waitForRow(page, 'old-sensor', 'online');
+  await waitForRow(page, 'new-sensor', 'online');
+  const other = await browser.page(gateway.url + '/');  // same browser: logged in too
+  await waitForRow(other, 'old-sensor', 'online');
+  const view = page.locator('#device-view');
+
+  // Online: no Forget button.
+  await page.click('#devices tbody tr >> text=new-sensor');
+  await view.locator('.view-head .state').waitFor();
+  assert.equal(await view.locator('button', { hasText: 'Forget' }).count(), 0);
+
+  await gone.kill();
+  await waitForRow(page, 'old-sensor', 'offline');
+  await page.click('#devices tbody tr >> text=old-sensor');
+  await view.locator('.view-head h2', { hasText: 'old-sensor' }).waitFor();
+  const forget = view.locator('button', { hasText: 'Forget' });
+  await forget.waitFor();
+
+  // Dismissing the confirmation keeps the device.
+  await forget.click();
+  assert.deepEqual(browser.dialogs, ['confirm: Forget this device and its history?']);
+  assert.notEqual(await rowOf(page, 'old-sensor'), null);
+
+  // Accepting it forgets the device (DELETE with the CSRF token), on this page at once.
+  browser.acceptConfirm = true;
+  await forget.click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('#devices tbody tr')].some((row) => row.cells[0].textContent === 'old-sensor'));
+  assert.equal(await view.isHidden(), true, 'the view closes');
+  assert.deepEqual(await counts(page), { online: 1, offline: 0 });
+  assert.equal(browser.dialogs.length, 2);
+
+  // The other page learns it from the stream; after a reload the gateway no longer lists it.
+  await other.waitForFunction(() => ![...document.querySelectorAll('#devices tbody tr')].some((row) => row.cells[0].textContent === 'old-sensor'));
+  assert.deepEqual(await counts(other), { online: 1, offline: 0 });
+  await other.reload();
+  await waitForRow(other, 'new-sensor', 'online');
+  assert.equal(await rowOf(other, 'old-sensor'), null);
+
+  assert.deepEqual(browser.pageErrors, []);
+  assert.deepEqual(browser.consoleErrors, []);
+  await browser.close();
+  assert.equal(await gateway.stop(), 0);
+});

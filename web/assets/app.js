@@ -155,6 +155,13 @@
       render();
       if (state.selected === id) showDevice(id);
     });
+    // Forgotten (by this page or another one): gone from the table.
+    source.addEventListener('forgotten', (event) => {
+      const id = JSON.parse(event.data).client_id;
+      if (!state.devices.delete(id)) return;
+      render();
+      if (state.selected === id) showDevice(id);
+    });
     source.addEventListener('broker', (event) => showBroker(JSON.parse(event.data)));
     source.onopen = () => setLive(true);
     source.onerror = () => {
