@@ -54,3 +54,30 @@ test('login: the form, a wrong password, the right one, reload and logout', { ti
   await browser.close();
   assert.equal(await gateway.stop(), 0);
 });
+
+test('login: after five wrong passwords the page says when to try again', { timeout: deadline(120000) }, async (t) => {
+  const scope = new Scope();
+  t.after(() => scope.close());
+  const gateway = await new Gateway(scope, { users: [{ name: 'admin', passwordHash: passwordHash('right') }] }).start();
+  const browser = await new Browser(scope).launch();
+  const page = await browser.page(gateway.url + '/');
+  await page.locator('#login').waitFor({ state: 'visible' });
+
+  const attempt = async (password) => {
+    await page.evaluate(() => { document.getElementById('login-error').textContent = ''; });
+    await logIn(page, 'admin', password);
+    await page.waitForFunction(() => document.getElementById('login-error').textContent !== '' ||
+      !document.getElementById('app').hidden);
+    return page.textContent('#login-error');
+  };
+  for (let i = 0; i < 5; i++) assert.equal(await attempt('wrong'), 'wrong user name or password');
+  // Refused without checking, even the right password, for Retry-After seconds.
+  assert.match(await attempt('right'), /^Too many failed logins; try again in [1-9]\d* s\.$/);
+  assert.equal(await page.isHidden('#app'), true);
+
+  assert.deepEqual(browser.dialogs, []);
+  assert.deepEqual(browser.pageErrors, []);
+  assert.deepEqual(browser.consoleErrors.filter((text) => !/status of (401|429)/.test(text)), []);
+  await browser.close();
+  assert.equal(await gateway.stop(), 0);
+});
