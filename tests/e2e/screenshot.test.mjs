@@ -49,7 +49,9 @@ test('screenshot: a dashboard with online and offline devices', { timeout: deadl
   assert.equal((await rowOf(page, 'meter-01')).protocol, '5.0');
   // The broker panel shows rates once two samples have arrived.
   await page.waitForFunction(() => /\/s$/.test([...document.querySelectorAll('#broker-figures dd')][6]?.textContent || ''));
-  assert.match(await page.textContent('#listeners'), /127\.0\.0\.1:\d+: 8 open, 12 accepted/);
+  // The broker's figures are sampled about once a second: wait for the sample after the drops.
+  await page.waitForFunction(() => /^127\.0\.0\.1:\d+: 8 open, 12 accepted$/.test(document.getElementById('listeners').textContent))
+    .catch(async (error) => assert.fail(`listeners: ${await page.textContent('#listeners')} (${error.message})`));
 
   await page.mouse.move(0, 0);  // no row under the pointer
   const dir = artifactDir();
