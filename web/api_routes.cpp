@@ -93,12 +93,17 @@ HttpResponse forget_device(ApiContext& api, const std::string& client_id) {
     if (!device) {
         return error_response(404, "unknown device");
     }
+    // Read before the forget: any later transition of the device comes after it.
+    const std::int64_t sequence = api.liveness.last_sequence();
     if (device->online || !api.liveness.forget(client_id)) {
         // forget() also refuses a device that came online since the look-up.
         if (!api.liveness.device(client_id)) {
             return error_response(404, "unknown device");
         }
         return error_response(409, "the device is online; only offline devices can be forgotten");
+    }
+    if (api.forgotten != nullptr) {
+        api.forgotten->add(client_id, sequence);
     }
     JsonWriter json;
     json.begin_object().member("forgotten", client_id).end_object();

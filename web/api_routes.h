@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "web/forgotten_devices.h"
 #include "web/http_types.h"
 #include "willgate/broker_status.h"
 #include "willgate/liveness.h"
@@ -18,6 +19,7 @@ struct ApiContext {
     liveness::LivenessReader& liveness;
     const broker::BrokerStatusSource& broker;
     const Clock& clock;
+    ForgottenDevices* forgotten = nullptr;  // told of every forget, for the live streams
 };
 
 std::int64_t wall_ms(const Clock& clock);
@@ -31,7 +33,8 @@ HttpResponse get_device(ApiContext& api, const std::string& client_id);
 // uptime_24h and uptime_7d; 400 for a bad `from`, 404 for an unknown device.
 HttpResponse device_history(ApiContext& api, const std::string& client_id,
                             const std::map<std::string, std::string>& query);
-// DELETE /api/devices/{id}: forgets an offline device; 404 unknown, 409 online.
+// DELETE /api/devices/{id}: forgets an offline device (and tells api.forgotten); 404 unknown,
+// 409 online.
 HttpResponse forget_device(ApiContext& api, const std::string& client_id);
 // GET /api/broker
 HttpResponse broker_status(ApiContext& api);

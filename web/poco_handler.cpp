@@ -148,7 +148,9 @@ private:
         out.setChunkedTransferEncoding(true);
         std::ostream& body = out.send();
         const std::int64_t start = after ? *after : context_.api.liveness.last_sequence();
-        SseStream{context_.api.liveness, context_.api.broker, context_.api.clock, context_.stopping}.run(body, start);
+        SseStream{context_.api.liveness, context_.api.broker, context_.api.clock, context_.stopping, SseOptions{},
+                  context_.api.forgotten}
+            .run(body, start);
     }
 
     HandlerContext context_;

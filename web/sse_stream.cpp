@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 
 #include "web/api_routes.h"
 #include "web/device_json.h"
@@ -40,9 +41,15 @@ std::string broker_event(const broker::BrokerStatus& status, std::int64_t now_ms
     return "event: broker\ndata: " + json.take() + "\n\n";
 }
 
+std::string forgotten_event(const std::string& client_id) {
+    JsonWriter json;
+    json.begin_object().member("client_id", client_id).end_object();
+    return "event: forgotten\ndata: " + json.take() + "\n\n";
+}
+
 SseStream::SseStream(liveness::LivenessReader& liveness, const broker::BrokerStatusSource& broker, const Clock& clock,
-                     const std::atomic<bool>& stopping, SseOptions options)
-    : liveness_{liveness}, broker_{broker}, clock_{clock}, stopping_{stopping}, options_{options} {}
+                     const std::atomic<bool>& stopping, SseOptions options, const ForgottenDevices* forgotten)
+    : liveness_{liveness}, broker_{broker}, clock_{clock}, stopping_{stopping}, options_{options}, forgotten_{forgotten} {}
 
 void SseStream::run(std::ostream& out, std::int64_t after) {
     // A reconnecting EventSource waits this long (ms) before it tries again.
@@ -51,15 +58,45 @@ void SseStream::run(std::ostream& out, std::int64_t after) {
     out.flush();
     auto next_broker = clock_.now() + options_.broker_interval;
     auto next_keepalive = clock_.now() + options_.keepalive_interval;
+    // Forgets not sent yet, oldest first: the ones since `after`, then each new one.
+    std::deque<ForgottenDevices::Entry> forgets;
+    std::uint64_t forgets_seen = 0;
+    if (forgotten_ != nullptr) {
+        forgets_seen = forgotten_->last_id();
+        for (auto& entry : forgotten_->from_sequence(after)) {
+            if (entry.id <= forgets_seen) {  // a newer one comes through after() below
+                forgets.push_back(std::move(entry));
+            }
+        }
+    }
+    // Sends the forgets that happened before the change `before` (all up to `after` at the end
+    // of a round).
+    const auto send_forgets = [&](std::int64_t before) {
+        bool sent = false;
+        while (!forgets.empty() && forgets.front().sequence < before) {
+            out << forgotten_event(forgets.front().client_id);
+            forgets.pop_front();
+            sent = true;
+        }
+        return sent;
+    };
     while (out && !stopping_.load(std::memory_order_acquire)) {
         const auto now = clock_.now();
         const auto until_next = std::min(next_broker, next_keepalive) - now;
         const auto wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(until_next),
                                      std::chrono::milliseconds{0}, options_.poll_interval);
         bool wrote = false;
-        if (const std::int64_t newest = liveness_.wait_for_change(after, wait); newest > after) {
+        const std::int64_t newest = liveness_.wait_for_change(after, wait);
+        if (forgotten_ != nullptr) {
+            for (auto& entry : forgotten_->after(forgets_seen)) {
+                forgets_seen = entry.id;
+                forgets.push_back(std::move(entry));
+            }
+        }
+        if (newest > after) {
             const std::vector<liveness::Transition> changes = liveness_.changes_after(after, options_.batch);
             for (const liveness::Transition& transition : changes) {
+                wrote = send_forgets(transition.sequence) || wrote;
                 out << device_event(transition, liveness_.device(transition.client_id));
                 after = std::max(after, transition.sequence);
                 wrote = true;
@@ -68,6 +105,7 @@ void SseStream::run(std::ostream& out, std::int64_t after) {
                 after = newest;  // what it announced is gone from the history already
             }
         }
+        wrote = send_forgets(after + 1) || wrote;
         if (clock_.now() >= next_broker) {
             out << broker_event(broker_.status(), wall_ms(clock_));
             next_broker = clock_.now() + options_.broker_interval;

@@ -3,6 +3,9 @@
 //   event: device   id: SEQUENCE   data: {"sequence", "transition": {...}, "device": {...}|null}
 //       one per Transition of the liveness change stream, oldest first; "device" is null
 //       once the device is forgotten
+//   event: forgotten   data: {"client_id"}
+//       a device forgotten through the API (see web/forgotten_devices.h), in order with the
+//       device events
 //   event: broker   data: the /api/broker object, every broker_interval
 //   ": keep-alive"  a comment every keepalive_interval
 //
@@ -22,6 +25,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "web/forgotten_devices.h"
 #include "willgate/broker_status.h"
 #include "willgate/liveness.h"
 
@@ -40,11 +44,13 @@ std::optional<std::int64_t> parse_sequence(std::string_view text);
 // One whole event, with its blank line: "event: device\nid: 7\ndata: {...}\n\n".
 std::string device_event(const liveness::Transition& transition, const std::optional<liveness::DeviceStatus>& device);
 std::string broker_event(const broker::BrokerStatus& status, std::int64_t now_ms);
+std::string forgotten_event(const std::string& client_id);
 
 class SseStream {
 public:
     SseStream(liveness::LivenessReader& liveness, const broker::BrokerStatusSource& broker, const Clock& clock,
-              const std::atomic<bool>& stopping, SseOptions options = {});
+              const std::atomic<bool>& stopping, SseOptions options = {},
+              const ForgottenDevices* forgotten = nullptr);
 
     // Writes events to `out` (flushing after each burst) from the change after `after` on.
     void run(std::ostream& out, std::int64_t after);
@@ -55,6 +61,7 @@ private:
     const Clock& clock_;
     const std::atomic<bool>& stopping_;
     SseOptions options_;
+    const ForgottenDevices* forgotten_;
 };
 
 }  // namespace wg::web

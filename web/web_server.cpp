@@ -40,7 +40,7 @@ WebServer::WebServer(WebSettings settings, liveness::LivenessReader& liveness, c
     sessions_ = std::make_unique<SessionStore>(clock_);
     throttle_ = std::make_unique<LoginThrottle>(clock_);
     auth_ = std::make_unique<Authenticator>(settings_.users, *sessions_, *throttle_);
-    router_ = std::make_unique<Router>(ApiContext{liveness_, broker_, clock_}, *auth_, settings_);
+    router_ = std::make_unique<Router>(ApiContext{liveness_, broker_, clock_, &forgotten_}, *auth_, settings_);
 }
 
 WebServer::~WebServer() { stop(); }
@@ -72,7 +72,7 @@ void WebServer::start() {
     params->setMaxKeepAliveRequests(100);
     pool_ = std::make_unique<Poco::ThreadPool>("web", 1, max_threads, 60);
     const Poco::Net::HTTPRequestHandlerFactory::Ptr factory = Poco::makeShared<RequestHandlerFactory>(
-        HandlerContext{*router_, ApiContext{liveness_, broker_, clock_}, settings_, stopping_, active_streams_});
+        HandlerContext{*router_, ApiContext{liveness_, broker_, clock_, &forgotten_}, settings_, stopping_, active_streams_});
     server_ = std::make_unique<Poco::Net::HTTPServer>(factory, *pool_, socket, params);
     server_->start();
 }

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "web/forgotten_devices.h"
 #include "web/web_settings.h"
 #include "willgate/broker_status.h"
 #include "willgate/liveness.h"
@@ -61,6 +62,7 @@ private:
     std::unique_ptr<LoginThrottle> throttle_;
     std::unique_ptr<Authenticator> auth_;
     std::unique_ptr<Router> router_;
+    ForgottenDevices forgotten_;
     std::atomic<bool> stopping_{false};
     std::atomic<unsigned> active_streams_{0};
     std::unique_ptr<Poco::ThreadPool> pool_;

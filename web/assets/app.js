@@ -14,6 +14,7 @@
     search: '',
     selected: null,
     source: null,
+    retry: null,
     lastBroker: null,
     // Rendering: changes only mark the table stale; it is drawn at most every
     // RENDER_GAP ms, rows are reused while their device is unchanged, and at most
@@ -102,10 +103,12 @@
     $('user-name').textContent = session.user || '';
     $('login').hidden = true;
     $('app').hidden = false;
-    loadDevices().then(openStream).catch(showError);
+    loadDevices().then(openStream).catch(retryLater);
   }
 
   function showLogin() {
+    clearTimeout(state.retry);
+    state.retry = null;
     if (state.source) { state.source.close(); state.source = null; }
     setLive(false);
     $('app').hidden = true;
@@ -163,19 +166,49 @@
       scheduleRender();
       if (state.selected === id) showDevice(id);
     });
+    // Forgotten (by this page or another one): gone from the table.
+    source.addEventListener('forgotten', (event) => {
+      const id = JSON.parse(event.data).client_id;
+      if (!state.devices.delete(id)) return;
+      render();
+      if (state.selected === id) showDevice(id);
+    });
     source.addEventListener('broker', (event) => showBroker(JSON.parse(event.data)));
     source.onopen = () => setLive(true);
     source.onerror = () => {
       setLive(false);
+      // A dropped connection is retried by the EventSource itself; a refused one (logged out,
+      // too many streams, the gateway restarting) closes it for good: start over.
       if (source.readyState === EventSource.CLOSED) {
-        // Refused (logged out, or too many streams): check the session, then try again.
+        if (state.source === source) state.source = null;
+        // Logged out: the form at once; anything else: again in a while.
         fetch('/api/session', { credentials: 'same-origin' }).then((r) => r.json()).then((session) => {
-          if (!session.authenticated) showLogin();
-          else setTimeout(() => loadDevices().then(openStream).catch(showError), 5000);
-        }).catch(showError);
+          if (session.authenticated) retryLater(); else showLogin();
+        }).catch(retryLater);
       }
     };
     state.source = source;
+  }
+
+  // Shows what went wrong and tries again in a few seconds, for as long as it takes: check the
+  // session (the login form if it has ended), reload the devices, reopen the stream.
+  function retryLater(error) {
+    if (error) showError(error);
+    if (state.retry || !$('login').hidden) return;  // no retrying behind the login form
+    state.retry = setTimeout(async () => {
+      try {
+        const response = await fetch('/api/session', { credentials: 'same-origin' });
+        const session = await response.json();
+        state.retry = null;
+        if (!session.authenticated) { showLogin(); return; }
+        state.csrf = session.csrf_token;
+        await loadDevices();
+        openStream();
+      } catch (e) {
+        state.retry = null;
+        retryLater(e);
+      }
+    }, 5000);
   }
 
   function setLive(on) {

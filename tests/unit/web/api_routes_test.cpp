@@ -141,6 +141,22 @@ TEST_CASE("forget_refuses_online_devices_and_drops_offline_ones", "[unit][web]")
     CHECK(forget_device(f.api, "off").status == 404);
 }
 
+TEST_CASE("forget_tells_the_live_streams_with_the_sequence_before_it", "[unit][web]") {
+    Fixture f;
+    ForgottenDevices forgotten;
+    f.api.forgotten = &forgotten;
+    f.liveness.put(test::device("on", true));
+    f.liveness.put(test::device("off", false));
+    f.liveness.add_transition({0, "off", 7, false, "", "", "", false});
+    CHECK(forget_device(f.api, "on").status == 409);
+    CHECK(forgotten.last_id() == 0);
+    CHECK(forget_device(f.api, "off").status == 200);
+    const auto entries = forgotten.after(0);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].client_id == "off");
+    CHECK(entries[0].sequence == 1);
+}
+
 TEST_CASE("broker_status_and_metrics_read_the_status_source", "[unit][web]") {
     Fixture f;
     f.status.value.version = "9.9";

@@ -143,3 +143,50 @@ TEST_CASE("stream_ends_when_the_client_goes_away", "[unit][web]") {
     stopping = true;  // in case it did not end, so the test does not hang
     runner.join();
 }
+
+TEST_CASE("stream_sends_forgets_in_order_with_the_changes", "[unit][web]") {
+    wg::SteadyClock clock;
+    test::FakeLiveness liveness;
+    test::FakeStatus status;
+    ForgottenDevices forgotten;
+    forgotten.add("seen-before", 1);  // before the stream's start: not sent
+    forgotten.add("missed", 2);       // after it: sent first
+    liveness.add_transition({0, "a", 1, true, "", "", "", false});
+    liveness.add_transition({0, "a", 2, false, "", "", "", false});
+    std::atomic<bool> stopping{false};
+    SharedBuffer buffer;
+    std::ostream out{&buffer};
+    SseOptions options;
+    options.poll_interval = 10ms;
+    std::thread runner{[&] { SseStream{liveness, status, clock, stopping, options, &forgotten}.run(out, 2); }};
+
+    CHECK(wait_for([&] { return buffer.text().find(R"(data: {"client_id":"missed"})") != std::string::npos; }));
+    CHECK(buffer.text().find("seen-before") == std::string::npos);
+    // Forgotten at sequence 2, then back online (3): the forget comes first.
+    forgotten.add("back", 2);
+    liveness.put(test::device("back", true));
+    liveness.add_transition({0, "back", 3, true, "", "", "", false});
+    CHECK(wait_for([&] { return buffer.text().find("id: 3\n") != std::string::npos; }));
+    const std::string text = buffer.text();
+    const auto forget = text.find("event: forgotten\ndata: {\"client_id\":\"back\"}\n\n");
+    REQUIRE(forget != std::string::npos);
+    CHECK(forget < text.find("id: 3\n"));
+    // A forget with nothing after it comes within a poll interval.
+    forgotten.add("alone", 3);
+    CHECK(wait_for([&] { return buffer.text().find(R"({"client_id":"alone"})") != std::string::npos; }));
+    CHECK(count(buffer.text(), "event: forgotten\n") == 3);
+    stopping = true;
+    runner.join();
+}
+
+TEST_CASE("forgotten_devices_keep_the_newest_entries_only", "[unit][web]") {
+    ForgottenDevices forgotten;
+    for (std::size_t i = 0; i < ForgottenDevices::kMaxEntries + 10; ++i) {
+        forgotten.add("d" + std::to_string(i), static_cast<std::int64_t>(i));
+    }
+    CHECK(forgotten.last_id() == ForgottenDevices::kMaxEntries + 10);
+    const auto all = forgotten.after(0);
+    REQUIRE(all.size() == ForgottenDevices::kMaxEntries);
+    CHECK(all.front().client_id == "d10");
+    CHECK(forgotten.from_sequence(static_cast<std::int64_t>(ForgottenDevices::kMaxEntries + 8)).size() == 2);
+}
