@@ -200,6 +200,28 @@ export class Gateway {
   }
 }
 
+/** Many devices at once: willgate-sim (WILLGATE_SIM_BIN) against a gateway; stopped with SIGINT
+ *  (every device disconnects cleanly). */
+export class Simulator {
+  constructor(gateway, args) {
+    const binary = process.env.WILLGATE_SIM_BIN;
+    if (!binary) throw new Error('WILLGATE_SIM_BIN is not set (CTest sets it)');
+    this.child = spawnChild([binary, '--port', String(gateway.mqttPort), ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.log = new Lines(this.child.stdout, this.child.stderr);
+    gateway.scope?.add(this);
+  }
+
+  async close() {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
+    let timer;
+    const done = await Promise.race([this.child.exited,
+      new Promise((resolve) => { timer = setTimeout(() => resolve(null), deadline(15000)); })]);
+    clearTimeout(timer);
+    if (done === null) { killNow(this.child); await this.child.exited; }
+  }
+}
+
 /** A device: a mosquitto_sub that keeps a connection open (with a Will) until it is killed. */
 export class Device {
   constructor(gateway, clientId, willTopic, willPayload, protocol) {

@@ -300,7 +300,7 @@
     more.textContent = 'Show ' + Math.min(PAGE_ROWS, rows.length - shown.length).toLocaleString() + ' more';
     $('shown').textContent = shown.length === state.devices.size ? ''
       : shown.length.toLocaleString() + ' of ' + state.devices.size.toLocaleString() + ' shown' +
-        (rows.length > shown.length ? ' (' + rows.length.toLocaleString() + ' match)' : '');
+        (rows.length > shown.length && rows.length < state.devices.size ? ' (' + rows.length.toLocaleString() + ' match)' : '');
     for (const th of $('devices').tHead.rows[0].cells) {
       th.classList.toggle('sorted-asc', th.dataset.key === key && dir > 0);
       th.classList.toggle('sorted-desc', th.dataset.key === key && dir < 0);
