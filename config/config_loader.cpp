@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/bridge_reader.h"
 #include "config/checks.h"
 #include "config/toml_reader.h"
 #include "config/validate.h"
@@ -22,8 +23,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 7> kTopLevelKeys{"listener", "limits",   "log", "storage",
-                                                        "liveness", "monitoring", "web"};
+constexpr std::array<std::string_view, 8> kTopLevelKeys{"listener", "limits",     "log", "storage",
+                                                        "liveness", "monitoring", "web", "bridge"};
 constexpr std::array<std::string_view, 1> kMonitoringKeys{"sys_interval"};
 constexpr std::array<std::string_view, 2> kLivenessKeys{"history_max_days", "history_max_rows"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
@@ -77,6 +78,7 @@ public:
         if (const toml::table* web = child_table(root, "web")) {
             read_web(*web, config);
         }
+        read_bridges(file_, root, config);
         config.source = file_;
         return config;
     }
