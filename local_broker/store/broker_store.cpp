@@ -170,11 +170,13 @@ void BrokerStore::outbox_append(const std::string& bridge, broker::OutboxEntry e
     enqueue(OutboxAppended{bridge, std::move(entry)});
 }
 
-void BrokerStore::outbox_remove(const std::string& bridge, std::int64_t id) { enqueue(OutboxRemoved{bridge, id}); }
+std::uint64_t BrokerStore::outbox_remove(const std::string& bridge, std::int64_t id) {
+    return enqueue(OutboxRemoved{bridge, id});
+}
 
-void BrokerStore::outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) {
+std::uint64_t BrokerStore::outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    enqueue(OutboxRejected{bridge, id, std::move(reason),
+    return enqueue(OutboxRejected{bridge, id, std::move(reason),
                            std::chrono::duration_cast<std::chrono::milliseconds>(now).count()});
 }
 
@@ -198,17 +200,19 @@ void BrokerStore::device_will_published(const liveness::DeviceWill& will) { enqu
 
 void BrokerStore::forget_device(const std::string& client_id) { enqueue(DeviceForgotten{client_id}); }
 
-void BrokerStore::enqueue(StoreOperation operation) {
+std::uint64_t BrokerStore::enqueue(StoreOperation operation) {
     bool first = false;
+    std::uint64_t sequence = 0;
     {
         std::lock_guard lock{mutex_};
         first = queue_.empty();
         queue_.push_back(std::move(operation));
-        queued_total_.fetch_add(1, std::memory_order_relaxed);
+        sequence = queued_total_.fetch_add(1, std::memory_order_relaxed) + 1;
     }
     // The writer waits for new work only when the queue is empty; while it
     // gathers a batch, further operations need no wake-up.
     if (first) wake_.notify_one();
+    return sequence;
 }
 
 // Group commit: an operation arriving at an idle writer waits commit_interval

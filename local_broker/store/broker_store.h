@@ -143,8 +143,8 @@ public:
     // same queue and sequence numbers as the broker's, so an append queued while
     // a PUBLISH is routed is committed before its acknowledgement goes out.
     void outbox_append(const std::string& bridge, broker::OutboxEntry entry) override;
-    void outbox_remove(const std::string& bridge, std::int64_t id) override;
-    void outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) override;
+    std::uint64_t outbox_remove(const std::string& bridge, std::int64_t id) override;
+    std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) override;
     broker::OutboxTotals outbox_totals(const std::string& bridge) const override;
 
     // Event-loop thread (the one that queues); lock-free.
@@ -162,7 +162,8 @@ public:
 private:
     using SteadyTime = std::chrono::steady_clock::time_point;
 
-    void enqueue(StoreOperation operation);
+    // Returns the operation's sequence number.
+    std::uint64_t enqueue(StoreOperation operation);
     void run();
     // Takes the whole queue, commits it with `lock` released, and puts it back
     // at the front of the queue if the commit fails. Returns true on success.

@@ -1,0 +1,17 @@
+#include "bridge/outbox_tap.h"
+
+namespace wg::bridge {
+
+OutboxTap::OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, WallClock now_ms)
+    : bridge_{std::move(bridge)}, rules_{std::move(rules)}, outbox_{outbox}, now_ms_{std::move(now_ms)} {}
+
+bool OutboxTap::offer(const broker::TappedMessage& message) {
+    auto forward = rules_.match(message.topic, message.qos, message.retain);
+    if (!forward) return false;
+    outbox_.outbox_append(bridge_, broker::OutboxEntry{std::move(forward->topic), message.payload, forward->qos,
+                                                       forward->retain, now_ms_()});
+    queued_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+}  // namespace wg::bridge
