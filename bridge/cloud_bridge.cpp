@@ -7,6 +7,7 @@
 #include <random>
 
 #include "bridge/paho_options.h"
+#include "bridge/tls_probe.h"
 #include "common/log.h"
 
 namespace wg::bridge {
@@ -18,6 +19,9 @@ constexpr std::size_t kReadBatch = 512;
 constexpr std::chrono::milliseconds kPublishRetry{50};
 constexpr std::chrono::seconds kStatusRefresh{1};
 constexpr std::chrono::seconds kDisconnectTimeout{2};
+constexpr std::chrono::seconds kStopGrace{1};
+constexpr std::chrono::seconds kTlsProbeInterval{30};
+constexpr std::chrono::milliseconds kTlsProbeTimeout{2000};
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -203,8 +207,25 @@ void CloudBridge::run() {
         }
         if (time >= next_status_refresh_) refresh_status(false);
     }
-    disconnect();
+    await_acknowledgements();
     refresh_status(true);
+    disconnect();
+}
+
+// At a stop, the acknowledgements of what is in flight are worth a moment:
+// each one spares the cloud a duplicate after the next start.
+void CloudBridge::await_acknowledgements() {
+    if (state_ != State::Connected) return;
+    const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+    while (window_.in_flight() > 0 && state_ == State::Connected) {
+        std::deque<Event> events;
+        {
+            std::unique_lock lock{events_mutex_};
+            if (!events_ready_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return;
+            events.swap(events_);
+        }
+        for (const Event& event : events) handle(event);
+    }
 }
 
 void CloudBridge::handle(const Event& event) {
@@ -221,12 +242,7 @@ void CloudBridge::handle(const Event& event) {
                     why = error.what();
                 }
                 connect_token_.reset();
-                {
-                    std::lock_guard lock{status_mutex_};
-                    if (!tls_error_.empty()) why += " (TLS: " + tls_error_ + ")";
-                    tls_error_.clear();
-                }
-                on_disconnected(why, false);
+                on_disconnected(explain_failure(why), false);
             }
             return;
         case Event::Kind::ConnectionLost:
@@ -257,14 +273,24 @@ void CloudBridge::connect() {
     ++attempt_;
     state_ = State::Connecting;
     try {
-        auto options = paho_connect_options(settings_, [this](const std::string& message) {
-            std::lock_guard lock{status_mutex_};
-            tls_error_ = message;
-        });
-        connect_token_ = client_->connect(options, as_context(static_cast<std::int64_t>(attempt_)), *connect_listener_);
+        if (!connect_options_) connect_options_ = std::make_unique<mqtt::connect_options>(paho_connect_options(settings_));
+        connect_token_ = client_->connect(*connect_options_, as_context(static_cast<std::int64_t>(attempt_)), *connect_listener_);
     } catch (const mqtt::exception& error) {
         on_disconnected(error.what(), false);
     }
+}
+
+// Paho says "TCP/TLS connect failure" for a refused TCP connection and a failed
+// handshake alike; for a TLS address, a handshake of our own says why.
+std::string CloudBridge::explain_failure(const std::string& paho_error) {
+    const std::string& address = settings_.addresses.front();
+    if (!(address.starts_with("ssl://") || address.starts_with("mqtts://"))) return paho_error;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_tls_probe_) {
+        next_tls_probe_ = now + kTlsProbeInterval;
+        tls_error_ = probe_tls(address, settings_, kTlsProbeTimeout);
+    }
+    return tls_error_.empty() ? paho_error : paho_error + " (TLS: " + tls_error_ + ")";
 }
 
 void CloudBridge::on_connected(const Event& event) {

@@ -42,6 +42,7 @@
 
 namespace mqtt {
 class async_client;
+class connect_options;
 class token;
 }
 
@@ -91,6 +92,7 @@ private:
     void settle(std::int64_t id, std::optional<std::string> refusal);
     void refresh_status(bool force_log);
     void log_status();
+    void await_acknowledgements();
     void disconnect();
 
     BridgeSettings settings_;
@@ -102,7 +104,9 @@ private:
     std::unique_ptr<mqtt::async_client> client_;
     std::unique_ptr<class PublishListener> publish_listener_;
     std::unique_ptr<class ConnectListener> connect_listener_;
-    std::shared_ptr<mqtt::token> connect_token_;  // of the attempt in progress: its error text
+    std::shared_ptr<mqtt::token> connect_token_;
+    std::unique_ptr<mqtt::connect_options> connect_options_;  // built once
+    SteadyTime next_tls_probe_{};  // TLS failures are explained at most this often  // of the attempt in progress: its error text
     State state_ = State::Idle;
     std::uint64_t attempt_ = 0;
     std::uint64_t failures_ = 0;
@@ -124,9 +128,11 @@ private:
     bool stopping_ = false;
     std::thread thread_;
 
+    std::string explain_failure(const std::string& paho_error);
+
     mutable std::mutex status_mutex_;
     broker::BridgeStatus status_;  // name, address, connected, since, last error, oldest, sent, acked
-    std::string tls_error_;        // OpenSSL's message of the last failed handshake
+    std::string tls_error_;        // OpenSSL's explanation of the last TLS failure (bridge thread)
 };
 
 }  // namespace wg::bridge

@@ -21,8 +21,7 @@ mqtt::create_options paho_create_options(const BridgeSettings& settings) {
     return mqtt::create_options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
 }
 
-mqtt::connect_options paho_connect_options(const BridgeSettings& settings,
-                                           std::function<void(const std::string&)> tls_error) {
+mqtt::connect_options paho_connect_options(const BridgeSettings& settings) {
     mqtt::connect_options options;
     options.set_mqtt_version(settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
     if (settings.mqtt5) options.set_clean_start(settings.clean_session);
@@ -46,7 +45,6 @@ mqtt::connect_options paho_connect_options(const BridgeSettings& settings,
         ssl.set_enable_server_cert_auth(settings.verify);
         ssl.set_verify(settings.verify);
         if (!settings.alpn.empty()) ssl.set_alpn_protos(settings.alpn);
-        ssl.set_error_handler([report = std::move(tls_error)](const std::string& message) { report(message); });
         options.set_ssl(std::move(ssl));
     }
     return options;

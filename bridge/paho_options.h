@@ -5,7 +5,6 @@
 // gateway's Will, the in-flight window). Reconnecting is the bridge's own
 // (backoff.h), so Paho's automatic reconnect stays off.
 
-#include <functional>
 #include <string>
 
 #include <mqtt/connect_options.h>
@@ -17,8 +16,8 @@ namespace wg::bridge {
 
 mqtt::create_options paho_create_options(const BridgeSettings& settings);
 
-// `tls_error` gets OpenSSL's messages of a failing TLS handshake (Paho's thread).
-mqtt::connect_options paho_connect_options(const BridgeSettings& settings,
-                                           std::function<void(const std::string&)> tls_error);
+// (No TLS error handler: Paho C++ 1.2 calls it through a dangling pointer once
+// the options are copied; tls_probe.h explains TLS failures instead.)
+mqtt::connect_options paho_connect_options(const BridgeSettings& settings);
 
 }  // namespace wg::bridge
