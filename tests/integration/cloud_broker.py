@@ -47,8 +47,10 @@ class Cloud:
     when ``certificates`` is given); ``plain_port``: a plain listener for the
     test's own subscribers."""
 
-    def __init__(self, workdir: Path, certificates: Certificates | None = None):
+    def __init__(self, workdir: Path, certificates: Certificates | None = None, acl: list[str] | None = None):
+        """``acl``: Mosquitto acl_file lines for anonymous clients (a topic not granted is refused)."""
         self.workdir = workdir
+        self.acl = acl
         workdir.mkdir(parents=True, exist_ok=True)
         self.certificates = certificates
         self.port = free_port()
@@ -61,6 +63,10 @@ class Cloud:
         lines = [f"user {pwd.getpwuid(os.getuid()).pw_name}", "allow_anonymous true", "log_dest stderr", "log_type all", "connection_messages true",
                  "persistence true", f"persistence_location {self.workdir}/", "max_queued_messages 0",
                  "max_inflight_messages 100"]
+        if self.acl is not None:
+            acl_file = self.workdir / "acl"
+            acl_file.write_text("\n".join(self.acl) + "\n")
+            lines.append(f"acl_file {acl_file}")
         if self.certificates:
             c = self.certificates
             lines += [f"listener {self.plain_port} 127.0.0.1",

@@ -213,3 +213,25 @@ def test_a_full_outbox_drops_the_oldest_messages_and_says_how_many(tmp_path, bro
         assert gateway.count_log(r"bridge cloud status: .* dropped=150 ") == 1
     finally:
         cloud.stop()
+
+
+def test_a_message_the_cloud_refuses_is_set_aside_and_the_rest_goes_on(tmp_path, broker_factory, clients_of):
+    cloud = Cloud(tmp_path / "cloud", acl=["topic readwrite site1/ok/#"]).start()
+    try:
+        watcher = cloud.subscriber("site1/#")
+        data_dir = tmp_path / "data"
+        data_dir.mkdir()
+        gateway = broker_factory(config_text=bridge_config(data_dir, f"tcp://127.0.0.1:{cloud.port}",
+                                                           mqtt_version="5"))
+        gateway.wait_for_log(r"bridge cloud: connected to", 20)
+        device = clients_of(gateway).paho()
+        for topic in ("sensors/ok/1", "sensors/forbidden/1", "sensors/ok/2"):
+            device.publish(topic, "x", qos=1)
+        watcher.wait_message("site1/ok/2")
+        assert [m.topic for m in watcher.received()] == ["site1/ok/1", "site1/ok/2"]
+        gateway.wait_for_log(r"bridge cloud: the cloud refused message \d+: PUBACK .*\(0x87\); set aside in "
+                             r"outbox_rejected", 10)
+        gateway.stop()
+        assert gateway.count_log(r"bridge cloud status: .* backlog=0 messages/.* rejected=1") == 1
+    finally:
+        cloud.stop()
