@@ -23,11 +23,6 @@ constexpr std::chrono::seconds kStopGrace{1};
 constexpr std::chrono::seconds kTlsProbeInterval{30};
 constexpr std::chrono::milliseconds kTlsProbeTimeout{2000};
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void* as_context(std::int64_t value) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(value)); }
 std::int64_t from_context(void* context) { return static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(context)); }
 
@@ -87,12 +82,13 @@ private:
     CloudBridge& bridge_;
 };
 
-CloudBridge::CloudBridge(BridgeSettings settings, broker::OutboxWriter& outbox,
+CloudBridge::CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
                          std::unique_ptr<broker::OutboxReader> reader)
     : settings_{std::move(settings)},
+      clock_{clock},
       outbox_{outbox},
       reader_{std::move(reader)},
-      tap_{settings_.name, ForwardRules{settings_.forward}, outbox, now_ms},
+      tap_{settings_.name, ForwardRules{settings_.forward}, outbox, clock},
       backoff_{settings_.reconnect_initial, settings_.reconnect_max, std::random_device{}()},
       window_{settings_.max_inflight, kReadBatch} {
     status_.name = settings_.name;
@@ -101,6 +97,10 @@ CloudBridge::CloudBridge(BridgeSettings settings, broker::OutboxWriter& outbox,
 }
 
 CloudBridge::~CloudBridge() { stop(); }
+
+std::int64_t CloudBridge::now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
+}
 
 void CloudBridge::start() {
     if (thread_.joinable()) return;

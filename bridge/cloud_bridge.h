@@ -5,7 +5,7 @@
 // PUBLISH; a row is deleted only when the cloud acknowledges it.
 //
 // Life cycle (gateway thread):
-//   CloudBridge bridge{settings, store, std::move(reader)};
+//   CloudBridge bridge{settings, clock, store, std::move(reader)};
 //   broker.add_message_tap(bridge.tap());     // before the broker restores and starts
 //   bridge.start();                           // after the broker: starts the bridge's thread
 //   ... store commits -> bridge.notify_committed(sequence) (any thread)
@@ -37,6 +37,7 @@
 #include "bridge/bridge_settings.h"
 #include "bridge/delivery_window.h"
 #include "bridge/outbox_tap.h"
+#include "common/clock.h"
 #include "willgate/bridge_status.h"
 #include "willgate/outbox.h"
 
@@ -50,7 +51,10 @@ namespace wg::bridge {
 
 class CloudBridge {
 public:
-    CloudBridge(BridgeSettings settings, broker::OutboxWriter& outbox, std::unique_ptr<broker::OutboxReader> reader);
+    // `clock` gives the wall-clock times (queued, since); waits and back-off run
+    // on the steady clock of the condition variables.
+    CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
+                std::unique_ptr<broker::OutboxReader> reader);
     CloudBridge(const CloudBridge&) = delete;
     CloudBridge& operator=(const CloudBridge&) = delete;
     ~CloudBridge();
@@ -83,6 +87,7 @@ private:
     using SteadyTime = std::chrono::steady_clock::time_point;
 
     void run();
+    std::int64_t now_ms() const;
     void handle(const Event& event);
     void connect();
     void on_connected(const Event& event);
@@ -96,6 +101,7 @@ private:
     void disconnect();
 
     BridgeSettings settings_;
+    const Clock& clock_;
     broker::OutboxWriter& outbox_;
     std::unique_ptr<broker::OutboxReader> reader_;
     OutboxTap tap_;

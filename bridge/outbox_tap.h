@@ -8,8 +8,9 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <string>
+
+#include "common/clock.h"
 
 #include "bridge/forward_rules.h"
 #include "willgate/message_tap.h"
@@ -19,8 +20,8 @@ namespace wg::bridge {
 
 class OutboxTap final : public broker::MessageTap {
 public:
-    using WallClock = std::function<std::int64_t()>;  // Unix epoch ms
-    OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, WallClock now_ms);
+    // `clock` stamps each row with the time it was queued.
+    OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, const Clock& clock);
 
     bool offer(const broker::TappedMessage& message) override;
 
@@ -30,7 +31,7 @@ private:
     std::string bridge_;
     ForwardRules rules_;
     broker::OutboxWriter& outbox_;
-    WallClock now_ms_;
+    const Clock& clock_;
     std::atomic<std::uint64_t> queued_{0};
 };
 
