@@ -38,6 +38,13 @@ std::string addresses_text(const std::vector<std::string>& addresses) {
     return text;
 }
 
+// "Not authorized (0x87)"
+std::string reason_text(int reason) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", reason & 0xFF);
+    return mqtt::exception::reason_code_str(reason) + " (" + hex + ")";
+}
+
 std::string milliseconds_text(std::chrono::milliseconds delay) { return std::to_string(delay.count()) + " ms"; }
 
 }  // namespace
@@ -212,18 +219,27 @@ void CloudBridge::run() {
     disconnect();
 }
 
-// At a stop, the acknowledgements of what is in flight are worth a moment:
-// each one spares the cloud a duplicate after the next start.
+// At a stop, the acknowledgements of what is in flight are worth a moment
+// (each spares the cloud a duplicate after the next start), and so are the
+// commits of the deletions, so that the last status says what is left.
 void CloudBridge::await_acknowledgements() {
-    if (state_ != State::Connected) return;
     const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
-    while (window_.in_flight() > 0 && state_ == State::Connected) {
+    for (;;) {
+        const bool acknowledgements_due = state_ == State::Connected && window_.in_flight() > 0;
+        if (!acknowledgements_due && !window_.deletions_pending()) return;
         std::deque<Event> events;
+        std::uint64_t committed = 0;
+        bool commit = false;
         {
             std::unique_lock lock{events_mutex_};
-            if (!events_ready_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return;
+            if (!events_ready_.wait_until(lock, deadline, [&] { return !events_.empty() || commit_reported_; }))
+                return;
             events.swap(events_);
+            commit = commit_reported_;
+            committed = committed_through_;
+            commit_reported_ = false;
         }
+        if (commit) window_.committed(committed);
         for (const Event& event : events) handle(event);
     }
 }
@@ -254,13 +270,7 @@ void CloudBridge::handle(const Event& event) {
         case Event::Kind::Failed:
             // MQTT 5: the cloud answered with an error reason code; it will say the same again.
             if (event.reason >= 0x80) {
-                settle(event.id, "PUBACK " + mqtt::exception::reason_code_str(event.reason) + " (0x" +
-                                     [&] {
-                                         char hex[3];
-                                         std::snprintf(hex, sizeof hex, "%02x", event.reason & 0xFF);
-                                         return std::string{hex};
-                                     }() +
-                                     ")");
+                settle(event.id, "PUBACK " + reason_text(event.reason));
             } else if (state_ == State::Connected && window_.is_in_flight(event.id)) {
                 // Lost with its connection (the loss is reported too), or dropped by Paho: sent again.
                 window_.restart();

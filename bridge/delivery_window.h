@@ -55,6 +55,8 @@ public:
     void restart();
 
     std::size_t in_flight() const { return in_flight_.size(); }
+    // Acknowledged rows whose deletion the store has not committed yet.
+    bool deletions_pending() const { return !pending_deletes_.empty(); }
     bool is_in_flight(std::int64_t id) const { return in_flight_.contains(id); }
     // The oldest queued_ms among rows held here (in flight or buffered).
     std::optional<std::int64_t> oldest_held_ms() const;
