@@ -69,6 +69,47 @@ struct Web {
     bool public_metrics = false;     // /metrics without login even when users exist
 };
 
+// One rule of a bridge: local messages whose topic matches `local` go to the cloud under
+// the topic `remote` makes of them.
+struct ForwardRule {
+    std::string local;                 // topic filter on the local broker ("sensors/+/temp", "site/#")
+    std::string remote = "{topic}";    // {topic}: the whole local topic; {1}, {2}, ...: the levels the
+                                       // wildcards of `local` matched, in order (# gives the rest, with '/')
+    std::uint8_t qos = 1;              // the highest QoS used towards the cloud (0..2)
+    bool retain = true;                // keep the message's RETAIN flag; false: always 0
+};
+
+// A connection to a cloud MQTT broker with its durable outbox.
+struct Bridge {
+    std::string name;                      // unique; names the outbox and the log lines
+    std::vector<std::string> addresses;    // "ssl://host:8883", "tcp://host:1883"; tried in turn
+    std::string mqtt_version = "3.1.1";    // "3.1.1" or "5"
+    std::string client_id;                 // "" = "willgate-" + name
+    std::string username;
+    std::string password;
+    std::uint16_t keep_alive = 60;         // seconds; 0 = none
+    bool clean_session = true;
+    std::string ca_file;                   // PEM CA certificates to trust; "" = the system's
+    std::string cert_file;                 // PEM client certificate (with key_file)
+    std::string key_file;                  // PEM private key of cert_file
+    std::vector<std::string> alpn;         // TLS ALPN protocol names
+    bool verify = true;                    // check the server's certificate and host name
+    std::string will_topic;                // the gateway's own Will on the cloud connection; "" = none
+    std::string will_payload;
+    std::uint8_t will_qos = 1;
+    bool will_retain = true;
+    std::string birth_topic;               // published at each connect; "" = none
+    std::string birth_payload;
+    std::uint8_t birth_qos = 1;
+    bool birth_retain = true;
+    std::uint32_t reconnect_initial_ms = 500;   // first retry delay; doubles up to reconnect_max_ms, with jitter
+    std::uint32_t reconnect_max_ms = 10000;
+    std::uint32_t max_inflight = 32;            // unacknowledged QoS 1/2 PUBLISH to the cloud
+    std::uint64_t outbox_max_messages = 1000000;   // beyond either bound the oldest messages are dropped
+    std::uint64_t outbox_max_bytes = 104857600;    // topic + payload bytes
+    std::vector<ForwardRule> forward;           // first matching rule wins; at least one
+};
+
 struct Config {
     std::vector<Listener> listeners{Listener{}};  // at least one
     Limits limits;
@@ -77,6 +118,7 @@ struct Config {
     Liveness liveness;
     Monitoring monitoring;
     Web web;
+    std::vector<Bridge> bridges;
     std::string source;  // file the config came from, "" for built-in defaults
 };
 

@@ -13,7 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "config/bridge_reader.h"
 #include "config/checks.h"
+#include "config/toml_reader.h"
 #include "config/validate.h"
 
 namespace wg::config {
@@ -21,8 +23,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 7> kTopLevelKeys{"listener", "limits",   "log", "storage",
-                                                        "liveness", "monitoring", "web"};
+constexpr std::array<std::string_view, 8> kTopLevelKeys{"listener", "limits",     "log", "storage",
+                                                        "liveness", "monitoring", "web", "bridge"};
 constexpr std::array<std::string_view, 1> kMonitoringKeys{"sys_interval"};
 constexpr std::array<std::string_view, 2> kLivenessKeys{"history_max_days", "history_max_rows"};
 constexpr std::array<std::string_view, 2> kListenerKeys{"bind", "port"};
@@ -36,82 +38,14 @@ constexpr std::array<std::string_view, 8> kWebKeys{"enabled",  "bind",    "port"
                                                    "tls_cert", "tls_key", "max_streams", "public_metrics"};
 constexpr std::array<std::string_view, 2> kWebUserKeys{"name", "password_hash"};
 
-constexpr std::size_t kMaxSuggestionDistance = 2;
-
-std::string join(const std::string& path, std::string_view name) {
-    return path.empty() ? std::string{name} : path + "." + std::string{name};
-}
-
 std::string listener_key(std::size_t index) { return "listener[" + std::to_string(index) + "]"; }
 
 std::string web_user_key(std::size_t index) { return "web.user[" + std::to_string(index) + "]"; }
 
-std::size_t line_of(const toml::node& node) { return node.source().begin.line; }
-
-std::string describe_type(const toml::node& node) {
-    switch (node.type()) {
-        case toml::node_type::table:
-            return "a table";
-        case toml::node_type::array:
-            return "an array";
-        case toml::node_type::string:
-            return "a string";
-        case toml::node_type::integer:
-            return "an integer";
-        case toml::node_type::floating_point:
-            return "a floating-point number";
-        case toml::node_type::boolean:
-            return "a boolean";
-        case toml::node_type::date:
-            return "a date";
-        case toml::node_type::time:
-            return "a time";
-        case toml::node_type::date_time:
-            return "a date-time";
-        case toml::node_type::none:
-            break;
-    }
-    return "nothing";
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-            row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// "(did you mean "x"?)" for a near miss, otherwise the list of the keys that are allowed.
-std::string hint(std::string_view unknown, KeyList known) {
-    const auto closest = std::min_element(known.begin(), known.end(), [&](auto a, auto b) {
-        return edit_distance(unknown, a) < edit_distance(unknown, b);
-    });
-    if (closest != known.end() && edit_distance(unknown, *closest) <= kMaxSuggestionDistance) {
-        return "(did you mean \"" + std::string{*closest} + "\"?)";
-    }
-    std::string list;
-    for (const std::string_view key : known) {
-        list += list.empty() ? "" : ", ";
-        list += key;
-    }
-    return "(expected one of: " + list + ")";
-}
-
 // Turns the TOML document into a Config, throwing ConfigError at the first problem.
-class ConfigReader {
+class ConfigReader : private TomlReader {
 public:
-    explicit ConfigReader(const std::string& file) : file_{file} {}
+    explicit ConfigReader(const std::string& file) : TomlReader{file} {}
 
     Config read(const toml::table& root) const {
         Config config;
@@ -144,42 +78,12 @@ public:
         if (const toml::table* web = child_table(root, "web")) {
             read_web(*web, config);
         }
+        read_bridges(file_, root, config);
         config.source = file_;
         return config;
     }
 
 private:
-    [[noreturn]] void fail(std::size_t line, std::string key, std::string message) const {
-        throw ConfigError{file_, line, std::move(key), std::move(message)};
-    }
-
-    void reject_unknown_keys(const toml::table& table, const std::string& path,
-                             KeyList known) const {
-        for (const auto& [key, node] : table) {
-            if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
-                continue;
-            }
-            const bool is_table = node.is_table() || node.is_array_of_tables();
-            const std::size_t line =
-                key.source().begin.line != 0 ? key.source().begin.line : line_of(node);
-            fail(line, join(path, key.str()),
-                 std::string{is_table ? "unknown table " : "unknown key "} + hint(key.str(), known));
-        }
-    }
-
-    // The table `name` of `parent`; nullptr when it is absent.
-    const toml::table* child_table(const toml::table& parent, std::string_view name) const {
-        const toml::node* node = parent.get(name);
-        if (node == nullptr) {
-            return nullptr;
-        }
-        if (!node->is_table()) {
-            fail(line_of(*node), std::string{name},
-                 "expected a table ([" + std::string{name} + "]), got " + describe_type(*node));
-        }
-        return node->as_table();
-    }
-
     void read_listeners(const toml::table& root, std::vector<Listener>& listeners) const {
         const toml::node* node = root.get("listener");
         if (node == nullptr) {
@@ -288,57 +192,6 @@ private:
         }
     }
 
-    // Leaves `out` alone when the key is absent.
-    void read_bool(const toml::table& table, const std::string& path, std::string_view name, bool& out) const {
-        const toml::node* node = table.get(name);
-        if (node == nullptr) {
-            return;
-        }
-        const toml::value<bool>* flag = node->as_boolean();
-        if (flag == nullptr) {
-            fail(line_of(*node), join(path, name), "expected a boolean (true or false), got " + describe_type(*node));
-        }
-        out = flag->get();
-    }
-
-    // Leaves `out` alone when the key is absent. The range fits T (checks.h).
-    template <typename T>
-    void read_integer(const toml::table& table, const std::string& path, std::string_view name,
-                      IntegerRange range, T& out) const {
-        const toml::node* node = table.get(name);
-        if (node == nullptr) {
-            return;
-        }
-        const toml::value<std::int64_t>* integer = node->as_integer();
-        if (integer == nullptr) {
-            fail(line_of(*node), join(path, name),
-                 "expected an integer, got " + describe_type(*node));
-        }
-        if (const auto problem = check_range(integer->get(), range)) {
-            fail(line_of(*node), join(path, name), *problem);
-        }
-        out = static_cast<T>(integer->get());
-    }
-
-    // Leaves `out` alone when the key is absent.
-    template <typename Check>
-    void read_string(const toml::table& table, const std::string& path, std::string_view name,
-                     Check check, std::string& out) const {
-        const toml::node* node = table.get(name);
-        if (node == nullptr) {
-            return;
-        }
-        const toml::value<std::string>* text = node->as_string();
-        if (text == nullptr) {
-            fail(line_of(*node), join(path, name), "expected a string, got " + describe_type(*node));
-        }
-        if (const auto problem = check(text->get())) {
-            fail(line_of(*node), join(path, name), *problem);
-        }
-        out = text->get();
-    }
-
-    const std::string& file_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "config/bridge_checks.h"
 #include "config/checks.h"
 
 namespace wg::config {
@@ -24,6 +25,34 @@ public:
 private:
     std::string file_;
 };
+
+void validate_bridges(const Validator& validator, const Config& config) {
+    for (std::size_t i = 0; i < config.bridges.size(); ++i) {
+        const Bridge& bridge = config.bridges[i];
+        const std::string key = "bridge[" + std::to_string(i) + "]";
+        validator.check(check_bridge_name(bridge.name), key + ".name");
+        for (const std::string& address : bridge.addresses) validator.check(check_bridge_address(address), key + ".address");
+        validator.check(check_mqtt_version(bridge.mqtt_version), key + ".mqtt_version");
+        validator.check(check_client_id(bridge.client_id), key + ".client_id");
+        validator.check(check_optional_topic_name(bridge.will_topic), key + ".will_topic");
+        validator.check(check_optional_topic_name(bridge.birth_topic), key + ".birth_topic");
+        validator.check(check_range(bridge.will_qos, kQosRange), key + ".will_qos");
+        validator.check(check_range(bridge.birth_qos, kQosRange), key + ".birth_qos");
+        validator.check(check_range(bridge.reconnect_initial_ms, kReconnectMsRange), key + ".reconnect_initial_ms");
+        validator.check(check_range(bridge.reconnect_max_ms, kReconnectMsRange), key + ".reconnect_max_ms");
+        validator.check(check_range(bridge.max_inflight, kBridgeMaxInflightRange), key + ".max_inflight");
+        validator.check(check_range(static_cast<std::int64_t>(bridge.outbox_max_messages), kOutboxMaxMessagesRange),
+                        key + ".outbox_max_messages");
+        validator.check(check_range(static_cast<std::int64_t>(bridge.outbox_max_bytes), kOutboxMaxBytesRange),
+                        key + ".outbox_max_bytes");
+        for (std::size_t r = 0; r < bridge.forward.size(); ++r)
+            validator.check(check_range(bridge.forward[r].qos, kQosRange),
+                            key + ".forward[" + std::to_string(r) + "].qos");
+        if (const auto problem = find_bridge_problem(bridge, key)) validator.check(problem->message, problem->key);
+    }
+    if (const auto problem = find_bridges_problem(config.bridges, config.storage))
+        validator.check(problem->message, problem->key);
+}
 
 }  // namespace
 
@@ -79,6 +108,7 @@ void validate(const Config& config) {
     if (const auto problem = find_web_problem(web, config.listeners)) {
         validator.check(problem->message, problem->key);
     }
+    validate_bridges(validator, config);
 }
 
 }  // namespace wg::config

@@ -7,9 +7,11 @@
 
 #include <asio.hpp>
 
+#include "bridge/bridge_set.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/command_line.h"
+#include "gateway/bridge_settings.h"
 #include "gateway/data_directory.h"
 #include "local_broker/core/broker.h"
 #include "local_broker/liveness/device_status_topics.h"
@@ -19,6 +21,7 @@
 #include "local_broker/net/endpoint_name.h"
 #include "local_broker/store/broker_store.h"
 #include "local_broker/store/liveness_reader.h"
+#include "local_broker/store/outbox_reader.h"
 #include "web/web_server.h"
 
 namespace wg::gateway {
@@ -67,6 +70,8 @@ web::WebSettings web_settings(const config::Web& web) {
 // (Measured: 1 MiB for the writer cost 0.1 KiB per idle device at 10,000.)
 constexpr std::int64_t kWriterCacheKib = 256;
 constexpr std::int64_t kReaderCacheKib = 256;
+// Each bridge's outbox reader walks the (bridge, id) index in order.
+constexpr std::int64_t kOutboxReaderCacheKib = 128;
 
 std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -97,6 +102,9 @@ int run(const config::Config& config) {
     std::optional<store::StoredLivenessReader> stored_liveness;
     std::optional<liveness::MemoryLiveness> memory_liveness;
     liveness::LivenessReader* liveness_reader = nullptr;
+    // Cloud bridges: their taps see every routed message from the first one on
+    // (the Wills restored below included); they connect once the broker runs.
+    bridge::BridgeSet bridges;
     if (config.storage.durability != "none") {
         store::BrokerStoreOptions store_options;
         store_options.database.durability = config.storage.durability == "power-loss"
@@ -120,11 +128,21 @@ int run(const config::Config& config) {
         liveness_recorder.emplace(clock, *store);
         broker.add_observer(*liveness_recorder);
         broker.set_persistence(&*store);
+        for (const config::Bridge& bridge_config : config.bridges) {
+            bridge::BridgeSettings settings = bridge_settings(bridge_config);
+            store->configure_outbox(settings.name, settings.outbox);
+            store::DatabaseOptions outbox_reader_options;
+            outbox_reader_options.cache_kib = kOutboxReaderCacheKib;
+            auto reader = std::make_unique<store::StoredOutboxReader>(store->path(), settings.name, outbox_reader_options);
+            auto& cloud = bridges.add(std::make_unique<bridge::CloudBridge>(std::move(settings), clock, *store, std::move(reader)));
+            broker.add_message_tap(cloud.tap());
+        }
         // Commits are reported on the writer thread; the broker hears of them on
         // its loop, readers of liveness at once.
-        store->set_commit_listener([&io, &broker, &stored_liveness](std::uint64_t sequence) {
+        store->set_commit_listener([&io, &broker, &stored_liveness, &bridges](std::uint64_t sequence) {
             asio::post(io, [&broker, sequence] { broker.on_persisted(sequence); });
             stored_liveness->notify_committed();
+            bridges.notify_committed(sequence);
         });
         store->set_failure_listener([&io, &broker] { asio::post(io, [&broker] { broker.on_persist_failed(); }); });
         broker.restore(std::move(stored));
@@ -173,6 +191,7 @@ int run(const config::Config& config) {
     }
 
     server.start();
+    bridges.start();
     if (config.web.enabled) {
         web_server =
             std::make_unique<web::WebServer>(web_settings(config.web), *liveness_reader, server.status(), clock);
@@ -186,6 +205,9 @@ int run(const config::Config& config) {
     if (web_server) {
         web_server->stop();
     }
+    // After the broker's shutdown queued the Wills it published: what the
+    // cloud has not acknowledged stays in the outbox for the next run.
+    bridges.stop();
     if (store) {
         store->stop();                  // commits what the shutdown queued (the Wills it published)
         store->set_commit_listener({});  // nothing may post to the loop once it is gone

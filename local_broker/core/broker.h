@@ -40,6 +40,7 @@
 #include "local_broker/core/subscription_tree.h"
 #include "local_broker/core/will_registry.h"
 #include "willgate/connection_events.h"
+#include "willgate/message_tap.h"
 #include "willgate/retained_source.h"
 
 namespace wg::core {
@@ -71,6 +72,10 @@ public:
     void add_observer(broker::ConnectionObserver& observer);
     // Retained messages kept elsewhere (willgate/retained_source.h); must outlive the broker's use of it.
     void add_retained_source(broker::RetainedSource& source) { retained_sources_.push_back(&source); }
+    // Sees every routed message (willgate/message_tap.h); must outlive the broker's use of it.
+    // A tap that keeps a durable copy needs set_persistence(): its writes are
+    // what a QoS 1/2 acknowledgement then waits for.
+    void add_message_tap(broker::MessageTap& tap) { taps_.push_back(&tap); }
 
     // A new network connection. The returned pointer is valid until the broker
     // calls link.close().
@@ -162,7 +167,7 @@ private:
     void unstore_delivery(Session& session, const OutgoingMessage& outgoing);
     void restore_session(StoredSession& stored);
     std::optional<WallClock::time_point> wall_time(std::optional<Clock::time_point> steady) const;
-    bool stored_while_routing_ = false;  // a delivery was stored: the publisher's ack waits for it
+    bool stored_while_routing_ = false;  // a delivery or a tap's copy was stored: the publisher's ack waits for it
     struct HeldOutput {
         std::uint64_t sequence;
         std::uint64_t connection_id;
@@ -184,6 +189,7 @@ private:
     // broker_delivery.cpp
     // Routes to every matching subscription; returns how many sessions it reached.
     std::size_t route(const MessagePtr& message, const Session* origin = nullptr);
+    bool offer_to_taps(const Message& message);  // true: a tap kept a copy
     bool deliver_shared(SharedGroup& group, const MessagePtr& message, const Session* origin,
                         const Session* exclude);
     void deliver(Session& session, OutgoingMessage outgoing);
@@ -210,6 +216,7 @@ private:
     const Clock& clock_;
     std::vector<broker::ConnectionObserver*> observers_;
     std::vector<broker::RetainedSource*> retained_sources_;
+    std::vector<broker::MessageTap*> taps_;
 
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;

@@ -12,6 +12,8 @@ namespace wg::core {
 using codec::QoS;
 
 std::size_t Broker::route(const MessagePtr& message, const Session* origin) {
+    // A message the bridge keeps for the cloud has a subscriber (MQTT 5: no 0x10).
+    const bool tapped = offer_to_taps(*message);
     if (message->retain) {
         retained_.set(message);
         persist_retained(*message);
@@ -42,7 +44,7 @@ std::size_t Broker::route(const MessagePtr& message, const Session* origin) {
         },
         [&](SharedGroup& group) { group_scratch_.push_back(&group); });
 
-    std::size_t reached = match_scratch_.size();
+    std::size_t reached = match_scratch_.size() + (tapped ? 1 : 0);
     for (Session* session : match_scratch_) {
         // Live messages carry RETAIN 0 unless the subscription asked for Retain
         // As Published (MQTT-3.3.1-9, 3.3.1-12).
@@ -53,6 +55,21 @@ std::size_t Broker::route(const MessagePtr& message, const Session* origin) {
     for (SharedGroup* group : group_scratch_)
         if (deliver_shared(*group, message, origin, nullptr)) ++reached;
     return reached;
+}
+
+// The bridge's outbox: a copy queued for the store makes a QoS 1/2
+// publisher's acknowledgement wait for its commit, like a stored delivery.
+bool Broker::offer_to_taps(const Message& message) {
+    if (taps_.empty()) return false;
+    bool taken = false;
+    const broker::TappedMessage tapped{message.topic, message.payload, static_cast<std::uint8_t>(message.qos),
+                                       message.retain, message.will};
+    for (broker::MessageTap* tap : taps_) {
+        if (!tap->offer(tapped)) continue;
+        taken = true;
+        if (message.qos != QoS::AtMostOnce && persistence_) stored_while_routing_ = true;
+    }
+    return taken;
 }
 
 // Gives `message` to one member of `group`, round robin, preferring members

@@ -157,6 +157,33 @@ std::size_t BrokerStore::mark_devices_offline_after_restart(std::int64_t now_ms)
     return tables_.devices().mark_offline_after_restart(now_ms);
 }
 
+void BrokerStore::configure_outbox(const std::string& bridge, const broker::OutboxBounds& bounds) {
+    {
+        std::lock_guard lock{mutex_};
+        if (running_) throw std::logic_error{"BrokerStore::configure_outbox() called after start()"};
+    }
+    tables_.outbox().configure(bridge, bounds);
+    tables_.outbox().load_totals();
+}
+
+void BrokerStore::outbox_append(const std::string& bridge, broker::OutboxEntry entry) {
+    enqueue(OutboxAppended{bridge, std::move(entry)});
+}
+
+std::uint64_t BrokerStore::outbox_remove(const std::string& bridge, std::int64_t id) {
+    return enqueue(OutboxRemoved{bridge, id});
+}
+
+std::uint64_t BrokerStore::outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return enqueue(OutboxRejected{bridge, id, std::move(reason),
+                           std::chrono::duration_cast<std::chrono::milliseconds>(now).count()});
+}
+
+broker::OutboxTotals BrokerStore::outbox_totals(const std::string& bridge) const {
+    return tables_.outbox().totals(bridge);
+}
+
 void BrokerStore::device_connected(const liveness::DeviceConnection& connection) {
     enqueue(DeviceConnected{connection});
 }
@@ -173,17 +200,19 @@ void BrokerStore::device_will_published(const liveness::DeviceWill& will) { enqu
 
 void BrokerStore::forget_device(const std::string& client_id) { enqueue(DeviceForgotten{client_id}); }
 
-void BrokerStore::enqueue(StoreOperation operation) {
+std::uint64_t BrokerStore::enqueue(StoreOperation operation) {
     bool first = false;
+    std::uint64_t sequence = 0;
     {
         std::lock_guard lock{mutex_};
         first = queue_.empty();
         queue_.push_back(std::move(operation));
-        queued_total_.fetch_add(1, std::memory_order_relaxed);
+        sequence = queued_total_.fetch_add(1, std::memory_order_relaxed) + 1;
     }
     // The writer waits for new work only when the queue is empty; while it
     // gathers a batch, further operations need no wake-up.
     if (first) wake_.notify_one();
+    return sequence;
 }
 
 // Group commit: an operation arriving at an idle writer waits commit_interval
@@ -251,17 +280,21 @@ bool BrokerStore::write(const std::vector<StoreOperation>& batch) {
     if (batch.empty()) return true;
     try {
         Transaction transaction{database_};
+        if (recount_outbox_) tables_.outbox().load_totals();
         for (const auto& operation : batch) tables_.apply(operation);
         if (const std::int64_t latest = tables_.take_latest_transition_ms(); latest != 0)
             tables_.devices().trim(history_retention_, latest);
         transaction.commit();
     } catch (const StoreError& error) {
+        recount_outbox_ = tables_.outbox().configured();
         report_failure(error.code(), error.what(), batch.size());
         return false;
     } catch (const std::exception& error) {
+        recount_outbox_ = tables_.outbox().configured();
         report_failure(-1, path() + ": cannot commit: " + error.what(), batch.size());
         return false;
     }
+    recount_outbox_ = false;
     commits_.fetch_add(1, std::memory_order_relaxed);
     operations_committed_.fetch_add(batch.size(), std::memory_order_relaxed);
     if (!healthy()) {

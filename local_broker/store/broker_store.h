@@ -49,6 +49,7 @@
 #include "local_broker/store/database.h"
 #include "local_broker/store/state_tables.h"
 #include "local_broker/store/store_operation.h"
+#include "willgate/outbox.h"
 
 namespace wg::store {
 
@@ -61,7 +62,9 @@ struct BrokerStoreOptions {
     std::chrono::milliseconds retry_interval{1000};
 };
 
-class BrokerStore final : public core::Persistence, public liveness::LivenessPersistence {
+class BrokerStore final : public core::Persistence,
+                          public liveness::LivenessPersistence,
+                          public broker::OutboxWriter {
 public:
     // Gets the highest sequence number committed. Runs on the committing
     // thread (normally the writer) without the store's lock; it must be quick
@@ -95,6 +98,10 @@ public:
     // restored into the broker, so the Wills are still stored. Throws StoreError.
     void set_history_retention(const liveness::HistoryRetention& retention);
     std::size_t mark_devices_offline_after_restart(std::int64_t now_ms);
+
+    // The bridge outbox of `bridge` with its bounds (willgate/outbox.h), before
+    // start(): reads what it holds from the previous run. Throws StoreError.
+    void configure_outbox(const std::string& bridge, const broker::OutboxBounds& bounds);
 
     // Starts the writer thread (once; later calls do nothing until stop()).
     void start();
@@ -132,6 +139,14 @@ public:
     // operation is applied.
     void forget_device(const std::string& client_id);
 
+    // broker::OutboxWriter: any thread; queue and return. Changes go through the
+    // same queue and sequence numbers as the broker's, so an append queued while
+    // a PUBLISH is routed is committed before its acknowledgement goes out.
+    void outbox_append(const std::string& bridge, broker::OutboxEntry entry) override;
+    std::uint64_t outbox_remove(const std::string& bridge, std::int64_t id) override;
+    std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) override;
+    broker::OutboxTotals outbox_totals(const std::string& bridge) const override;
+
     // Event-loop thread (the one that queues); lock-free.
     std::uint64_t last_sequence() const override { return queued_total_.load(std::memory_order_relaxed); }
 
@@ -147,7 +162,8 @@ public:
 private:
     using SteadyTime = std::chrono::steady_clock::time_point;
 
-    void enqueue(StoreOperation operation);
+    // Returns the operation's sequence number.
+    std::uint64_t enqueue(StoreOperation operation);
     void run();
     // Takes the whole queue, commits it with `lock` released, and puts it back
     // at the front of the queue if the commit fails. Returns true on success.
@@ -180,6 +196,7 @@ private:
     liveness::HistoryRetention history_retention_;
     FailureListener failure_listener_;
     std::optional<int> logged_failure_;
+    bool recount_outbox_ = false;  // a failed batch left the outbox totals counting its changes
 
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> operations_committed_{0};

@@ -109,7 +109,33 @@ CREATE INDEX device_history_by_client ON device_history(client_id, at_ms);
 CREATE INDEX device_history_by_time ON device_history(at_ms);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kVersion1, kVersion2, kVersion3};
+// The cloud bridges' outbox: AUTOINCREMENT, so that ids only grow and a
+// bridge's read cursor never meets a reused id.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE outbox(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    bridge TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    qos INTEGER NOT NULL,
+    retain INTEGER NOT NULL,
+    queued_ms INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_bridge ON outbox(bridge, id);
+CREATE TABLE outbox_rejected(
+    id INTEGER PRIMARY KEY,
+    bridge TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    qos INTEGER NOT NULL,
+    retain INTEGER NOT NULL,
+    queued_ms INTEGER NOT NULL,
+    rejected_ms INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

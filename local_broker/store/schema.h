@@ -37,6 +37,14 @@
 //                  online, cause, reason, peer, will_published)
 //     one row per online/offline transition; id is the change stream's
 //     sequence number (AUTOINCREMENT: never reused, even after deletes).
+// Version 4 (the cloud bridges' outbox):
+//   outbox(id INTEGER PRIMARY KEY AUTOINCREMENT, bridge, topic, payload, qos,
+//          retain, queued_ms); index (bridge, id)
+//     a message on its way to a bridge's cloud broker, topic already mapped;
+//     deleted when the cloud acknowledges it, or by the overflow policy.
+//   outbox_rejected(id, bridge, topic, payload, qos, retain, queued_ms,
+//                   rejected_ms, reason)
+//     a message the cloud refused for good, set aside with the reason.
 // Times are milliseconds since the Unix epoch; properties are properties_blob.h
 // blobs.
 

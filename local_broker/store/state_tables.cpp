@@ -85,7 +85,8 @@ StateTables::StateTables(Database& database)
       delete_delivery_{database, "DELETE FROM deliveries WHERE client_id = ?1 AND id = ?2"},
       put_qos2_{database, "INSERT OR IGNORE INTO incoming_qos2(client_id, packet_id) VALUES(?1, ?2)"},
       delete_qos2_{database, "DELETE FROM incoming_qos2 WHERE client_id = ?1 AND packet_id = ?2"},
-      devices_{database} {}
+      devices_{database},
+      outbox_{database} {}
 
 void StateTables::apply(const StoreOperation& operation) {
     std::visit([this](const auto& one) { apply_one(one); }, operation);

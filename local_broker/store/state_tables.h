@@ -14,6 +14,7 @@
 #include "local_broker/core/persistence.h"
 #include "local_broker/store/database.h"
 #include "local_broker/store/device_tables.h"
+#include "local_broker/store/outbox_tables.h"
 #include "local_broker/store/statement.h"
 #include "local_broker/store/store_operation.h"
 
@@ -30,6 +31,8 @@ public:
     // before the commit.
     std::int64_t take_latest_transition_ms() { return std::exchange(latest_transition_ms_, 0); }
     DeviceTables& devices() { return devices_; }
+    OutboxTables& outbox() { return outbox_; }
+    const OutboxTables& outbox() const { return outbox_; }
 
     core::StoredState load();
 
@@ -53,6 +56,9 @@ private:
     void apply_one(const DeviceActivityReported& reported);
     void apply_one(const DeviceWillPublished& published);
     void apply_one(const DeviceForgotten& forgotten);
+    void apply_one(const OutboxAppended& appended) { outbox_.apply(appended); }
+    void apply_one(const OutboxRemoved& removed) { outbox_.apply(removed); }
+    void apply_one(const OutboxRejected& rejected) { outbox_.apply(rejected); }
 
     void load_wills(core::StoredState& state);
     void load_retained(core::StoredState& state);
@@ -80,6 +86,7 @@ private:
     Statement put_qos2_;
     Statement delete_qos2_;
     DeviceTables devices_;
+    OutboxTables outbox_;
     std::int64_t latest_transition_ms_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include "local_broker/codec/packet.h"
 #include "local_broker/core/persistence.h"
 #include "local_broker/liveness/device_records.h"
+#include "willgate/outbox.h"
 
 namespace wg::store {
 
@@ -108,10 +109,28 @@ struct DeviceForgotten {
     std::string client_id;  // only while it is offline
 };
 
+// The bridge outbox (willgate/outbox.h).
+struct OutboxAppended {
+    std::string bridge;
+    broker::OutboxEntry entry;
+};
+
+struct OutboxRemoved {
+    std::string bridge;
+    std::int64_t id = 0;
+};
+
+struct OutboxRejected {
+    std::string bridge;
+    std::int64_t id = 0;
+    std::string reason;
+    std::int64_t at_ms = 0;
+};
+
 using StoreOperation =
     std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared, SessionStored, SessionRemoved,
                  SubscriptionStored, SubscriptionRemoved, DeliveryStored, DeliveryUpdated, DeliveryRemoved,
                  Qos2Received, Qos2Released, DeviceConnected, DeviceDisconnected, DeviceActivityReported, DeviceWillPublished,
-                 DeviceForgotten>;
+                 DeviceForgotten, OutboxAppended, OutboxRemoved, OutboxRejected>;
 
 }  // namespace wg::store

@@ -78,7 +78,7 @@ TEST_CASE("unknown_key_is_named_with_its_dotted_path_and_line", "[unit][config]"
 TEST_CASE("unknown_top_level_key_is_an_error", "[unit][config]") {
     const ConfigError error = parse_error("# comment\nport = 1883\n");
     CHECK(std::string{error.what()} ==
-          "test.toml:2: port: unknown key (expected one of: listener, limits, log, storage, liveness, monitoring, web)");
+          "test.toml:2: port: unknown key (expected one of: listener, limits, log, storage, liveness, monitoring, web, bridge)");
 }
 
 TEST_CASE("unknown_listener_key_is_an_error", "[unit][config]") {
@@ -92,7 +92,7 @@ TEST_CASE("unknown_table_is_an_error", "[unit][config]") {
     CHECK(error.line() == 4);
     CHECK(error.key() == "mqtt5");
     CHECK(std::string{error.what()} ==
-          "test.toml:4: mqtt5: unknown table (expected one of: listener, limits, log, storage, liveness, monitoring, web)");
+          "test.toml:4: mqtt5: unknown table (expected one of: listener, limits, log, storage, liveness, monitoring, web, bridge)");
 }
 
 TEST_CASE("unknown_nested_table_is_an_error", "[unit][config]") {

@@ -1,0 +1,19 @@
+#include "bridge/outbox_tap.h"
+
+namespace wg::bridge {
+
+OutboxTap::OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, const Clock& clock)
+    : bridge_{std::move(bridge)}, rules_{std::move(rules)}, outbox_{outbox}, clock_{clock} {}
+
+bool OutboxTap::offer(const broker::TappedMessage& message) {
+    auto forward = rules_.match(message.topic, message.qos, message.retain);
+    if (!forward) return false;
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
+    outbox_.outbox_append(bridge_, broker::OutboxEntry{std::move(forward->topic), message.payload, forward->qos,
+                                                       forward->retain, now_ms});
+    queued_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+}  // namespace wg::bridge

@@ -1,0 +1,53 @@
+#include "bridge/paho_options.h"
+
+#include <mqtt/ssl_options.h>
+#include <mqtt/string_collection.h>
+#include <mqtt/will_options.h>
+
+namespace wg::bridge {
+namespace {
+
+// How long one connection attempt (TCP, TLS, CONNACK) may take.
+constexpr std::chrono::seconds kConnectTimeout{10};
+
+bool uses_tls(const BridgeSettings& settings) {
+    const std::string& first = settings.addresses.front();
+    return first.starts_with("ssl://") || first.starts_with("mqtts://");
+}
+
+}  // namespace
+
+mqtt::create_options paho_create_options(const BridgeSettings& settings) {
+    return mqtt::create_options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
+}
+
+mqtt::connect_options paho_connect_options(const BridgeSettings& settings) {
+    mqtt::connect_options options;
+    options.set_mqtt_version(settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+    if (settings.mqtt5) options.set_clean_start(settings.clean_session);
+    else options.set_clean_session(settings.clean_session);
+    options.set_servers(mqtt::string_collection::create(settings.addresses));
+    options.set_keep_alive_interval(settings.keep_alive);
+    options.set_connect_timeout(kConnectTimeout);
+    options.set_automatic_reconnect(false);
+    // Paho never holds back a publish the bridge's own window let through.
+    options.set_max_inflight(static_cast<int>(settings.max_inflight) + 1);
+    if (!settings.username.empty()) options.set_user_name(settings.username);
+    if (!settings.password.empty()) options.set_password(settings.password);
+    if (!settings.will.topic.empty())
+        options.set_will(mqtt::will_options{settings.will.topic, settings.will.payload, settings.will.qos,
+                                            settings.will.retain});
+    if (uses_tls(settings)) {
+        mqtt::ssl_options ssl;
+        if (!settings.ca_file.empty()) ssl.set_trust_store(settings.ca_file);
+        if (!settings.cert_file.empty()) ssl.set_key_store(settings.cert_file);
+        if (!settings.key_file.empty()) ssl.set_private_key(settings.key_file);
+        ssl.set_enable_server_cert_auth(settings.verify);
+        ssl.set_verify(settings.verify);
+        if (!settings.alpn.empty()) ssl.set_alpn_protos(settings.alpn);
+        options.set_ssl(std::move(ssl));
+    }
+    return options;
+}
+
+}  // namespace wg::bridge

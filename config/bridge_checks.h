@@ -1,0 +1,52 @@
+// The rules for [[bridge]] tables (config.h Bridge): one function per value, each returning
+// nullopt when the value is fine, otherwise the message; find_bridge_problem() applies the
+// rules across the keys of one bridge, find_bridges_problem() those across bridges.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/checks.h"
+#include "config/config.h"
+
+namespace wg::config {
+
+inline constexpr IntegerRange kBridgeKeepAliveRange{0, 65535};
+inline constexpr IntegerRange kQosRange{0, 2};
+inline constexpr IntegerRange kReconnectMsRange{100, 3600000};
+inline constexpr IntegerRange kBridgeMaxInflightRange{1, 65535};
+inline constexpr IntegerRange kOutboxMaxMessagesRange{1, 1000000000};
+inline constexpr IntegerRange kOutboxMaxBytesRange{1024, 1099511627776};
+
+// 1..64 characters out of A-Z a-z 0-9 _ - .
+std::optional<std::string> check_bridge_name(std::string_view name);
+// scheme://host:port with scheme tcp, mqtt (plain) or ssl, mqtts (TLS); an IPv6 host in [].
+std::optional<std::string> check_bridge_address(std::string_view address);
+bool is_tls_address(std::string_view address);
+std::optional<std::string> check_mqtt_version(std::string_view version);
+// Empty (default) or 1..65535 bytes of UTF-8 without control characters.
+std::optional<std::string> check_client_id(std::string_view client_id);
+// An ALPN protocol name: 1..255 bytes.
+std::optional<std::string> check_alpn(std::string_view protocol);
+// A topic to publish to: not empty, no + or #, at most 65535 bytes.
+std::optional<std::string> check_topic_name(std::string_view topic);
+// Empty = none, or a topic name.
+std::optional<std::string> check_optional_topic_name(std::string_view topic);
+// A subscription filter: + and # only as whole levels, # last.
+std::optional<std::string> check_topic_filter(std::string_view filter);
+// A remote topic template for `filter`: text, {topic}, and {N} for N in 1..(number of
+// wildcards in filter); no + or # of its own.
+std::optional<std::string> check_remote_template(std::string_view remote, std::string_view filter);
+
+// The rules across the keys of one bridge: TLS files with a TLS address, cert_file with
+// key_file, one kind of address, a payload only with its topic, reconnect_max_ms not below
+// reconnect_initial_ms, at least one forward rule, templates that fit their filters. `key`
+// is "bridge[N]".
+std::optional<KeyProblem> find_bridge_problem(const Bridge& bridge, const std::string& key);
+// Across bridges: unique names; the database they need (storage.durability not "none").
+std::optional<KeyProblem> find_bridges_problem(const std::vector<Bridge>& bridges, const Storage& storage);
+
+}  // namespace wg::config

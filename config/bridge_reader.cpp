@@ -1,0 +1,167 @@
+#include "config/bridge_reader.h"
+
+#include <array>
+#include <vector>
+
+#include "config/bridge_checks.h"
+#include "config/toml_reader.h"
+
+namespace wg::config {
+namespace {
+
+constexpr std::array<std::string_view, 28> kBridgeKeys{
+    "name",          "address",       "mqtt_version",  "client_id",   "username",
+    "password",      "keep_alive",    "clean_session", "ca_file",     "cert_file",
+    "key_file",      "alpn",          "server_name",   "verify",      "will_topic",
+    "will_payload",  "will_qos",      "will_retain",   "birth_topic", "birth_payload",
+    "birth_qos",     "birth_retain",  "reconnect_initial_ms", "reconnect_max_ms", "max_inflight",
+    "outbox_max_messages", "outbox_max_bytes", "forward"};
+constexpr std::array<std::string_view, 4> kForwardKeys{"local", "remote", "qos", "retain"};
+
+std::optional<std::string> any_string(std::string_view) { return std::nullopt; }
+
+class BridgeReader : private TomlReader {
+public:
+    explicit BridgeReader(const std::string& file) : TomlReader{file} {}
+
+    void read(const toml::table& root, Config& config) const {
+        const toml::node* node = root.get("bridge");
+        if (node == nullptr) return;
+        const toml::array* array = node->as_array();
+        if (array == nullptr) fail(line_of(*node), "bridge", "expected an array of tables ([[bridge]]), got " + describe_type(*node));
+        std::vector<std::size_t> lines;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const toml::node& element = *array->get(i);
+            const std::string key = "bridge[" + std::to_string(i) + "]";
+            const toml::table* table = element.as_table();
+            if (table == nullptr) fail(line_of(element), key, "expected a table ([[bridge]]), got " + describe_type(element));
+            config.bridges.push_back(read_bridge(*table, key));
+            lines.push_back(line_of(*table));
+        }
+        if (const auto problem = find_bridges_problem(config.bridges, config.storage)) {
+            const std::size_t index = std::stoul(problem->key.substr(7));
+            const toml::table& table = *array->get(index)->as_table();
+            const toml::node* name = table.get("name");
+            fail(name != nullptr && problem->key.ends_with(".name") ? line_of(*name) : lines[index], problem->key,
+                 problem->message);
+        }
+    }
+
+private:
+    Bridge read_bridge(const toml::table& table, const std::string& key) const {
+        reject_unknown_keys(table, key, kBridgeKeys);
+        if (const toml::node* node = table.get("server_name"))
+            fail(line_of(*node), key + ".server_name",
+                 "not supported: Paho MQTT sends and checks the host name of the address (put that name in address)");
+        Bridge bridge;
+        if (table.get("name") == nullptr) fail(line_of(table), key + ".name", "missing (every bridge needs a name)");
+        read_string(table, key, "name", check_bridge_name, bridge.name);
+        bridge.addresses = read_strings(table, key, "address", check_bridge_address, true);
+        read_string(table, key, "mqtt_version", check_mqtt_version, bridge.mqtt_version);
+        read_string(table, key, "client_id", check_client_id, bridge.client_id);
+        if (bridge.client_id.empty()) bridge.client_id = "willgate-" + bridge.name;
+        read_string(table, key, "username", any_string, bridge.username);
+        read_string(table, key, "password", any_string, bridge.password);
+        read_integer(table, key, "keep_alive", kBridgeKeepAliveRange, bridge.keep_alive);
+        read_bool(table, key, "clean_session", bridge.clean_session);
+        read_string(table, key, "ca_file", check_readable_file, bridge.ca_file);
+        read_string(table, key, "cert_file", check_readable_file, bridge.cert_file);
+        read_string(table, key, "key_file", check_readable_file, bridge.key_file);
+        bridge.alpn = read_strings(table, key, "alpn", check_alpn, false);
+        read_bool(table, key, "verify", bridge.verify);
+        read_string(table, key, "will_topic", check_optional_topic_name, bridge.will_topic);
+        read_string(table, key, "will_payload", any_string, bridge.will_payload);
+        read_integer(table, key, "will_qos", kQosRange, bridge.will_qos);
+        read_bool(table, key, "will_retain", bridge.will_retain);
+        read_string(table, key, "birth_topic", check_optional_topic_name, bridge.birth_topic);
+        read_string(table, key, "birth_payload", any_string, bridge.birth_payload);
+        read_integer(table, key, "birth_qos", kQosRange, bridge.birth_qos);
+        read_bool(table, key, "birth_retain", bridge.birth_retain);
+        read_integer(table, key, "reconnect_initial_ms", kReconnectMsRange, bridge.reconnect_initial_ms);
+        read_integer(table, key, "reconnect_max_ms", kReconnectMsRange, bridge.reconnect_max_ms);
+        read_integer(table, key, "max_inflight", kBridgeMaxInflightRange, bridge.max_inflight);
+        read_integer(table, key, "outbox_max_messages", kOutboxMaxMessagesRange, bridge.outbox_max_messages);
+        read_integer(table, key, "outbox_max_bytes", kOutboxMaxBytesRange, bridge.outbox_max_bytes);
+        std::vector<const toml::table*> rules = read_forward(table, key, bridge);
+        if (const auto problem = find_bridge_problem(bridge, key)) fail(problem_line(table, rules, key, problem->key), problem->key, problem->message);
+        return bridge;
+    }
+
+    std::vector<const toml::table*> read_forward(const toml::table& table, const std::string& key, Bridge& bridge) const {
+        std::vector<const toml::table*> rules;
+        const toml::node* node = table.get("forward");
+        if (node == nullptr) return rules;
+        const toml::array* array = node->as_array();
+        if (array == nullptr)
+            fail(line_of(*node), key + ".forward", "expected an array of tables ([[bridge.forward]]), got " + describe_type(*node));
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const toml::node& element = *array->get(i);
+            const std::string rule_key = key + ".forward[" + std::to_string(i) + "]";
+            const toml::table* rule_table = element.as_table();
+            if (rule_table == nullptr)
+                fail(line_of(element), rule_key, "expected a table ([[bridge.forward]]), got " + describe_type(element));
+            reject_unknown_keys(*rule_table, rule_key, kForwardKeys);
+            if (rule_table->get("local") == nullptr)
+                fail(line_of(*rule_table), rule_key + ".local", "missing (the local topic filter to forward)");
+            ForwardRule rule;
+            read_string(*rule_table, rule_key, "local", check_topic_filter, rule.local);
+            read_string(*rule_table, rule_key, "remote", any_string, rule.remote);
+            read_integer(*rule_table, rule_key, "qos", kQosRange, rule.qos);
+            read_bool(*rule_table, rule_key, "retain", rule.retain);
+            bridge.forward.push_back(std::move(rule));
+            rules.push_back(rule_table);
+        }
+        return rules;
+    }
+
+    // The line of the key a problem names: "bridge[0].forward[1].remote", "bridge[0].key_file".
+    std::size_t problem_line(const toml::table& table, const std::vector<const toml::table*>& rules,
+                             const std::string& key, const std::string& problem_key) const {
+        std::string_view rest = std::string_view{problem_key}.substr(key.size());
+        const toml::table* where = &table;
+        if (rest.starts_with(".forward[")) {
+            const std::size_t index = std::stoul(std::string{rest.substr(9)});
+            if (index < rules.size()) where = rules[index];
+            rest = rest.substr(rest.find(']') + 1);
+        }
+        if (rest.starts_with('.'))
+            if (const toml::node* node = where->get(rest.substr(1))) return line_of(*node);
+        return line_of(*where);
+    }
+
+    // A string or an array of strings (`required`: at least one).
+    template <typename Check>
+    std::vector<std::string> read_strings(const toml::table& table, const std::string& path, std::string_view name,
+                                          Check check, bool required) const {
+        std::vector<std::string> values;
+        const toml::node* node = table.get(name);
+        const std::string key = join(path, name);
+        if (node == nullptr) {
+            if (required) fail(line_of(table), key, "missing");
+            return values;
+        }
+        if (const toml::value<std::string>* text = node->as_string()) {
+            if (const auto problem = check(text->get())) fail(line_of(*node), key, *problem);
+            values.push_back(text->get());
+            return values;
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr) fail(line_of(*node), key, "expected a string or an array of strings, got " + describe_type(*node));
+        if (array->empty() && required) fail(line_of(*node), key, "at least one is required");
+        for (const toml::node& element : *array) {
+            const toml::value<std::string>* text = element.as_string();
+            if (text == nullptr) fail(line_of(element), key, "expected strings, got " + describe_type(element));
+            if (const auto problem = check(text->get())) fail(line_of(element), key, *problem);
+            values.push_back(text->get());
+        }
+        return values;
+    }
+};
+
+}  // namespace
+
+void read_bridges(const std::string& file, const toml::table& root, Config& config) {
+    BridgeReader{file}.read(root, config);
+}
+
+}  // namespace wg::config

@@ -1,0 +1,32 @@
+#include "gateway/bridge_settings.h"
+
+namespace wg::gateway {
+
+bridge::BridgeSettings bridge_settings(const config::Bridge& bridge) {
+    bridge::BridgeSettings settings;
+    settings.name = bridge.name;
+    settings.addresses = bridge.addresses;
+    settings.mqtt5 = bridge.mqtt_version == "5";
+    settings.client_id = bridge.client_id;
+    settings.username = bridge.username;
+    settings.password = bridge.password;
+    settings.keep_alive = std::chrono::seconds(bridge.keep_alive);
+    settings.clean_session = bridge.clean_session;
+    settings.ca_file = bridge.ca_file;
+    settings.cert_file = bridge.cert_file;
+    settings.key_file = bridge.key_file;
+    settings.alpn = bridge.alpn;
+    settings.verify = bridge.verify;
+    settings.will = bridge::CloudMessage{bridge.will_topic, bridge.will_payload, bridge.will_qos, bridge.will_retain};
+    settings.birth =
+        bridge::CloudMessage{bridge.birth_topic, bridge.birth_payload, bridge.birth_qos, bridge.birth_retain};
+    settings.reconnect_initial = std::chrono::milliseconds(bridge.reconnect_initial_ms);
+    settings.reconnect_max = std::chrono::milliseconds(bridge.reconnect_max_ms);
+    settings.max_inflight = bridge.max_inflight;
+    settings.outbox = broker::OutboxBounds{bridge.outbox_max_messages, bridge.outbox_max_bytes};
+    for (const config::ForwardRule& rule : bridge.forward)
+        settings.forward.push_back(bridge::ForwardRuleSettings{rule.local, rule.remote, rule.qos, rule.retain});
+    return settings;
+}
+
+}  // namespace wg::gateway
