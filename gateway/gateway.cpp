@@ -13,6 +13,7 @@
 #include "gateway/command_line.h"
 #include "gateway/bridge_settings.h"
 #include "gateway/data_directory.h"
+#include "gateway/gateway_status.h"
 #include "local_broker/core/broker.h"
 #include "local_broker/liveness/device_status_topics.h"
 #include "local_broker/liveness/liveness_recorder.h"
@@ -172,6 +173,7 @@ int run(const config::Config& config) {
     broker.add_retained_source(status_topics);
 
     net::BrokerServer server(io, broker, net_settings(config.limits, config.monitoring));
+    const GatewayStatus gateway_status(server.status(), bridges);
     // The dashboard reads liveness and the broker's figures from its own threads.
     std::unique_ptr<web::WebServer> web_server;
     // Before the first "listening on": whoever read that line may stop us at once.
@@ -194,7 +196,7 @@ int run(const config::Config& config) {
     bridges.start();
     if (config.web.enabled) {
         web_server =
-            std::make_unique<web::WebServer>(web_settings(config.web), *liveness_reader, server.status(), clock);
+            std::make_unique<web::WebServer>(web_settings(config.web), *liveness_reader, gateway_status, clock);
         web_server->start();
         log::info("dashboard on " + web_server->url());
     } else {

@@ -118,6 +118,24 @@ void write_broker_status(JsonWriter& json, const broker::BrokerStatus& status, s
             .member("accepted", listener.accepted)
             .end_object();
     }
+    json.end_array();
+    json.key("bridges").begin_array();
+    for (const broker::BridgeStatus& bridge : status.bridges) {
+        json.begin_object()
+            .member("name", bridge.name)
+            .member("address", bridge.address)
+            .member("connected", bridge.connected)
+            .member("since_ms", bridge.since_ms)
+            .member("last_error", bridge.last_error)
+            .member("backlog_messages", bridge.backlog_messages)
+            .member("backlog_bytes", bridge.backlog_bytes)
+            .member("oldest_queued_ms", bridge.oldest_queued_ms)
+            .member("sent", bridge.sent)
+            .member("acked", bridge.acked)
+            .member("dropped", bridge.dropped)
+            .member("rejected", bridge.rejected)
+            .end_object();
+    }
     json.end_array().end_object();
 }
 

@@ -91,6 +91,31 @@ std::string metrics_text(const broker::BrokerStatus& status, const DeviceCounts&
                      listeners);
     metrics.labelled("willgate_devices", "gauge", "Devices (MQTT client ids) known to the liveness registry, by state.",
                      "state", {{"offline", devices.offline}, {"online", devices.online}});
+    // One series per bridge, labelled with its name.
+    const auto per_bridge = [&](std::string_view name, std::string_view type, std::string_view help,
+                                std::uint64_t broker::BridgeStatus::*field) {
+        std::map<std::string, std::uint64_t> values;
+        for (const broker::BridgeStatus& bridge : status.bridges) values[bridge.name] = bridge.*field;
+        if (!values.empty()) metrics.labelled(name, type, help, "bridge", values);
+    };
+    if (!status.bridges.empty()) {
+        std::map<std::string, std::uint64_t> connected;
+        for (const broker::BridgeStatus& bridge : status.bridges) connected[bridge.name] = bridge.connected ? 1 : 0;
+        metrics.labelled("willgate_bridge_connected", "gauge", "1 while the bridge is connected to its cloud broker.",
+                         "bridge", connected);
+    }
+    per_bridge("willgate_bridge_backlog_messages", "gauge", "Messages in the bridge's outbox, not yet acknowledged.",
+               &broker::BridgeStatus::backlog_messages);
+    per_bridge("willgate_bridge_backlog_bytes", "gauge", "Bytes (topic and payload) in the bridge's outbox.",
+               &broker::BridgeStatus::backlog_bytes);
+    per_bridge("willgate_bridge_sent_total", "counter", "PUBLISH packets sent to the cloud (re-sends included).",
+               &broker::BridgeStatus::sent);
+    per_bridge("willgate_bridge_acked_total", "counter", "Messages acknowledged by the cloud.",
+               &broker::BridgeStatus::acked);
+    per_bridge("willgate_bridge_dropped_total", "counter", "Messages dropped by the outbox's drop-oldest policy.",
+               &broker::BridgeStatus::dropped);
+    per_bridge("willgate_bridge_rejected_total", "counter", "Messages the cloud refused for good (set aside).",
+               &broker::BridgeStatus::rejected);
     const std::int64_t uptime_ms = status.started_ms > 0 && now_ms > status.started_ms ? now_ms - status.started_ms : 0;
     metrics.single("willgate_uptime_seconds", "gauge", "Seconds since the gateway started.",
                    static_cast<std::uint64_t>(uptime_ms / 1000));

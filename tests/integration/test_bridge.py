@@ -12,12 +12,14 @@ import pytest
 import mqtt_raw as raw
 from cloud_broker import Certificates, Cloud, publish_numbered
 from mqtt_paho import PahoClient, roundtrip, unique
-from willgate_harness import Broker, kill_hard, willgate_argv, willgate_binary, willgate_config_text
+from web_client import Dashboard
+from willgate_harness import Broker, wait_until, kill_hard, willgate_argv, willgate_binary, willgate_config_text
 
 pytestmark = pytest.mark.willgate_only
 
 
-def bridge_config(data_dir, address, forward=(("sensors/#", "site1/{1}"), ("will/#", "{topic}")), **keys) -> str:
+def bridge_config(data_dir, address, forward=(("sensors/#", "site1/{1}"), ("will/#", "{topic}")), web=False,
+                  **keys) -> str:
     """A gateway configuration with one bridge "cloud"."""
     def value(v):
         if isinstance(v, bool):
@@ -27,7 +29,7 @@ def bridge_config(data_dir, address, forward=(("sensors/#", "site1/{1}"), ("will
         if isinstance(v, (list, tuple)):
             return "[" + ", ".join(value(x) for x in v) + "]"
         return '"' + str(v) + '"'
-    lines = [willgate_config_text(data_dir), "[web]", "enabled = false", "", "[[bridge]]", 'name = "cloud"',
+    lines = [willgate_config_text(data_dir), "[web]", f"enabled = {value(web)}", "", "[[bridge]]", 'name = "cloud"',
              f"address = {value(address)}", "reconnect_max_ms = 1000"]
     lines += [f"{k} = {value(v)}" for k, v in keys.items()]
     for local, remote in forward:
@@ -235,3 +237,30 @@ def test_a_message_the_cloud_refuses_is_set_aside_and_the_rest_goes_on(tmp_path,
         assert gateway.count_log(r"bridge cloud status: .* backlog=0 messages/.* rejected=1") == 1
     finally:
         cloud.stop()
+
+
+def test_the_dashboard_shows_each_bridge_its_backlog_and_last_error(tmp_path, broker_factory, clients_of):
+    cloud = Cloud(tmp_path / "cloud").start()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    gateway = broker_factory(config_text=bridge_config(data_dir, f"tcp://127.0.0.1:{cloud.port}", web=True))
+    dashboard = Dashboard(gateway)
+
+    def bridge():
+        [only] = dashboard.request("GET", "/api/broker").json()["bridges"]
+        return only
+    wait_until(lambda: bridge()["connected"], 10, message="the bridge connected in /api/broker")
+    assert bridge()["name"] == "cloud" and bridge()["address"] == f"tcp://127.0.0.1:{cloud.port}"
+    metrics = dashboard.request("GET", "/metrics").body.decode()
+    assert 'willgate_bridge_connected{bridge="cloud"} 1\n' in metrics
+    assert 'willgate_bridge_backlog_messages{bridge="cloud"} 0\n' in metrics
+
+    cloud.stop()
+    wait_until(lambda: not bridge()["connected"] and bridge()["last_error"], 10,
+               message="the lost cloud connection and its error in /api/broker")
+    publisher = clients_of(gateway).paho()
+    for n in range(3):
+        publisher.publish(f"sensors/{n}", str(n), qos=1)
+    wait_until(lambda: bridge()["backlog_messages"] == 3, 10, message="three messages waiting in the backlog")
+    assert bridge()["oldest_queued_ms"] > 0
+    assert 'willgate_bridge_backlog_messages{bridge="cloud"} 3\n' in dashboard.request("GET", "/metrics").body.decode()

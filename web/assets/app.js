@@ -440,6 +440,26 @@
       listeners.appendChild(el('li', null, listener.address + ': ' + listener.connections + ' open, ' + listener.accepted + ' accepted'));
     }
     if (!status.listeners.length) listeners.appendChild(el('li', { class: 'muted' }, 'none reported'));
+    showBridges(status.bridges || []);
+  }
+
+  function showBridges(bridges) {
+    const box = $('bridges');
+    clear(box);
+    if (!bridges.length) { box.appendChild(el('p', { class: 'muted' }, 'no bridge configured')); return; }
+    for (const bridge of bridges) {
+      const state = bridge.connected ? 'connected' : 'disconnected';
+      box.append(el('h3', null, bridge.name + ' ', el('span', { class: 'state ' + (bridge.connected ? 'online' : 'offline') }, state)),
+        facts([
+          ['Cloud', bridge.address],
+          ['Since', fmtTime(bridge.since_ms)],
+          ['Backlog', bridge.backlog_messages.toLocaleString() + ' messages, ' + fmtBytes(bridge.backlog_bytes)],
+          ['Oldest queued', bridge.oldest_queued_ms ? fmtAgo(bridge.oldest_queued_ms) : '\u2014'],
+          ['Sent / acked', bridge.sent.toLocaleString() + ' / ' + bridge.acked.toLocaleString()],
+          ['Dropped / refused', bridge.dropped.toLocaleString() + ' / ' + bridge.rejected.toLocaleString()],
+          ['Last error', bridge.last_error || '\u2014'],
+        ]));
+    }
   }
 
   // ---------------------------------------------------------------- wiring

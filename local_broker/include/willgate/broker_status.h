@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "willgate/bridge_status.h"
+
 namespace wg::broker {
 
 struct ListenerStatus {
@@ -36,6 +38,7 @@ struct BrokerStatus {
     std::map<std::string, std::uint64_t> disconnects_by_cause;  // cause name -> count since start
     std::map<std::string, std::uint64_t> wills_by_cause;        // cause name -> Wills published
     std::vector<ListenerStatus> listeners;
+    std::vector<BridgeStatus> bridges;  // the cloud bridges (the gateway adds them; none in the broker's own figures)
 };
 
 class BrokerStatusSource {

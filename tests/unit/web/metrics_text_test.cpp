@@ -61,3 +61,31 @@ TEST_CASE("metrics_text_has_every_metric_with_help_and_type", "[unit][web]") {
         start = end + 1;
     }
 }
+
+TEST_CASE("metrics_text_has_one_series_per_bridge_and_none_without_bridges", "[unit][web]") {
+    wg::broker::BrokerStatus status;
+    CHECK(metrics_text(status, DeviceCounts{0, 0}, 0).find("willgate_bridge") == std::string::npos);
+    wg::broker::BridgeStatus aws;
+    aws.name = "aws";
+    aws.connected = true;
+    aws.backlog_messages = 12;
+    aws.backlog_bytes = 3400;
+    aws.sent = 100;
+    aws.acked = 88;
+    aws.dropped = 2;
+    aws.rejected = 1;
+    wg::broker::BridgeStatus spare;
+    spare.name = "spare \"b\"";
+    status.bridges = {aws, spare};
+    const std::string text = metrics_text(status, DeviceCounts{0, 0}, 0);
+    CHECK(has_line(text, "# TYPE willgate_bridge_connected gauge"));
+    CHECK(has_line(text, "willgate_bridge_connected{bridge=\"aws\"} 1"));
+    CHECK(has_line(text, "willgate_bridge_connected{bridge=\"spare \\\"b\\\"\"} 0"));
+    CHECK(has_line(text, "willgate_bridge_backlog_messages{bridge=\"aws\"} 12"));
+    CHECK(has_line(text, "willgate_bridge_backlog_bytes{bridge=\"aws\"} 3400"));
+    CHECK(has_line(text, "# TYPE willgate_bridge_sent_total counter"));
+    CHECK(has_line(text, "willgate_bridge_sent_total{bridge=\"aws\"} 100"));
+    CHECK(has_line(text, "willgate_bridge_acked_total{bridge=\"aws\"} 88"));
+    CHECK(has_line(text, "willgate_bridge_dropped_total{bridge=\"aws\"} 2"));
+    CHECK(has_line(text, "willgate_bridge_rejected_total{bridge=\"aws\"} 1"));
+}
