@@ -106,7 +106,7 @@ CloudBridge::CloudBridge(BridgeSettings settings, const Clock& clock, broker::Ou
 CloudBridge::~CloudBridge() { stop(); }
 
 std::int64_t CloudBridge::now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
+    return wall_ms(clock_);
 }
 
 void CloudBridge::start() {

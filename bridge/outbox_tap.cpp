@@ -8,8 +8,7 @@ OutboxTap::OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWrite
 bool OutboxTap::offer(const broker::TappedMessage& message) {
     auto forward = rules_.match(message.topic, message.qos, message.retain);
     if (!forward) return false;
-    const std::int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
+    const std::int64_t now_ms = wall_ms(clock_);
     outbox_.outbox_append(bridge_, broker::OutboxEntry{std::move(forward->topic), message.payload, forward->qos,
                                                        forward->retain, now_ms});
     queued_.fetch_add(1, std::memory_order_relaxed);

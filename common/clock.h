@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 namespace wg {
 
@@ -29,5 +30,14 @@ public:
     time_point now() const override { return std::chrono::steady_clock::now(); }
     std::chrono::system_clock::time_point wall_now() const override { return std::chrono::system_clock::now(); }
 };
+
+// Milliseconds since the Unix epoch (UTC): how times are stored, sent as JSON
+// and shown.
+inline std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+// epoch_ms() of the clock's wall time now.
+inline std::int64_t wall_ms(const Clock& clock) { return epoch_ms(clock.wall_now()); }
 
 }  // namespace wg

@@ -74,10 +74,6 @@ constexpr std::int64_t kReaderCacheKib = 256;
 // Each bridge's outbox reader walks the (bridge, id) index in order.
 constexpr std::int64_t kOutboxReaderCacheKib = 128;
 
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
 }  // namespace
 
 int run(const config::Config& config) {
@@ -118,7 +114,7 @@ int run(const config::Config& config) {
         store->set_history_retention(retention);
         // Before the broker publishes the Wills they lost: devices the previous
         // run left online go offline now, with cause gateway-restart.
-        if (const std::size_t lost = store->mark_devices_offline_after_restart(epoch_ms(clock.wall_now())); lost > 0)
+        if (const std::size_t lost = store->mark_devices_offline_after_restart(wall_ms(clock)); lost > 0)
             log::warning(std::to_string(lost) +
                          " devices were connected when the gateway stopped uncleanly; they are offline since now "
                          "(cause gateway-restart)");

@@ -23,10 +23,6 @@ void write_uptime(JsonWriter& json, std::string_view name, const std::optional<d
 
 }  // namespace
 
-std::int64_t wall_ms(const Clock& clock) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch()).count();
-}
-
 HttpResponse list_devices(ApiContext& api) {
     // The sequence first: a change after it is then either in the list or in the stream.
     const std::int64_t sequence = api.liveness.last_sequence();

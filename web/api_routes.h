@@ -22,8 +22,6 @@ struct ApiContext {
     ForgottenDevices* forgotten = nullptr;  // told of every forget, for the live streams
 };
 
-std::int64_t wall_ms(const Clock& clock);
-
 // GET /api/devices: {"sequence", "online", "offline", "devices": [...]}; sequence is the
 // change stream position the list is at least as new as (for /api/events?after=).
 HttpResponse list_devices(ApiContext& api);

@@ -8,9 +8,7 @@ DeviceStatusTopics::DeviceStatusTopics(const Clock& clock, LivenessReader& reade
                                        std::function<void()> before_read)
     : clock_{clock}, reader_{reader}, publish_{std::move(publish)}, before_read_{std::move(before_read)} {}
 
-std::int64_t DeviceStatusTopics::now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch()).count();
-}
+std::int64_t DeviceStatusTopics::now_ms() const { return wall_ms(clock_); }
 
 std::string DeviceStatusTopics::topic(std::string_view client_id) {
     std::string topic{kPrefix};

@@ -4,10 +4,6 @@ namespace wg::liveness {
 
 namespace {
 
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
 DeviceCounters counters(const broker::ConnectionActivity& activity) {
     return DeviceCounters{epoch_ms(activity.last_seen), activity.messages_received, activity.messages_sent,
                           activity.bytes_received, activity.bytes_sent};
@@ -15,7 +11,7 @@ DeviceCounters counters(const broker::ConnectionActivity& activity) {
 
 }  // namespace
 
-std::int64_t LivenessRecorder::now_ms() const { return epoch_ms(clock_.wall_now()); }
+std::int64_t LivenessRecorder::now_ms() const { return wall_ms(clock_); }
 
 void LivenessRecorder::on_connected(const broker::ConnectedEvent& event) {
     DeviceConnection connection;

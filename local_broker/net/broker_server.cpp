@@ -1,16 +1,13 @@
 #include "local_broker/net/broker_server.h"
 
+#include "common/clock.h"
 #include "local_broker/core/sys_topics.h"
 #include "local_broker/net/endpoint_name.h"
 
 namespace wg::net {
 namespace {
 
-std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+std::int64_t wall_ms() { return epoch_ms(std::chrono::system_clock::now()); }
 
 }  // namespace
 

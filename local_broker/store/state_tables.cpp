@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "local_broker/store/properties_blob.h"
 
@@ -12,10 +13,6 @@ namespace wg::store {
 namespace {
 
 using core::WallClock;
-
-std::int64_t to_epoch_ms(WallClock::time_point time) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
 
 WallClock::time_point from_epoch_ms(std::int64_t ms) {
     return WallClock::time_point{std::chrono::duration_cast<WallClock::duration>(std::chrono::milliseconds{ms})};
@@ -27,7 +24,7 @@ std::optional<codec::QoS> to_qos(std::int64_t value) {
 }
 
 void bind_optional_time(Statement& statement, int index, const std::optional<WallClock::time_point>& time) {
-    if (time) statement.bind_int64(index, to_epoch_ms(*time));
+    if (time) statement.bind_int64(index, epoch_ms(*time));
     else statement.bind_null(index);
 }
 
@@ -107,7 +104,7 @@ void StateTables::apply_one(const WillHeld& held) {
 void StateTables::apply_one(const WillPending& pending) {
     set_will_due_.reset();
     set_will_due_.bind_text(1, pending.client_id);
-    set_will_due_.bind_int64(2, to_epoch_ms(pending.due));
+    set_will_due_.bind_int64(2, epoch_ms(pending.due));
     set_will_due_.run();
 }
 
