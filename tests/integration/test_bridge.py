@@ -230,7 +230,10 @@ def test_a_message_the_cloud_refuses_is_set_aside_and_the_rest_goes_on(tmp_path,
         for topic in ("sensors/ok/1", "sensors/forbidden/1", "sensors/ok/2"):
             device.publish(topic, "x", qos=1)
         watcher.wait_message("site1/ok/2")
-        assert [m.topic for m in watcher.received()] == ["site1/ok/1", "site1/ok/2"]
+        # At least once: Mosquitto may drop the connection after refusing a message, and the
+        # bridge then sends again what was in flight; the refused one never arrives.
+        topics = [m.topic for m in watcher.received()]
+        assert list(dict.fromkeys(topics)) == ["site1/ok/1", "site1/ok/2"]
         gateway.wait_for_log(r"bridge cloud: the cloud refused message \d+: PUBACK .*\(0x87\); set aside in "
                              r"outbox_rejected", 10)
         gateway.stop()
