@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "bridge/downlink_rules.h"
 #include "bridge/forward_rules.h"
+#include "bridge/liveness_format.h"
 #include "willgate/outbox.h"
 
 namespace wg::bridge {
@@ -27,6 +29,7 @@ struct BridgeSettings {
     std::string password;
     std::chrono::seconds keep_alive{60};
     bool clean_session = true;
+    std::uint32_t session_expiry = 0;  // MQTT 5 Session Expiry Interval, seconds
     std::string ca_file;
     std::string cert_file;
     std::string key_file;
@@ -37,8 +40,12 @@ struct BridgeSettings {
     std::chrono::milliseconds reconnect_initial{500};
     std::chrono::milliseconds reconnect_max{10000};
     std::size_t max_inflight = 32;
+    std::uint32_t max_messages_per_second = 0;  // 0: no limit
+    std::uint64_t max_bytes_per_second = 0;     // topic + payload; 0: no limit
     broker::OutboxBounds outbox;
     std::vector<ForwardRuleSettings> forward;
+    std::vector<DownlinkRuleSettings> downlink;
+    LivenessSettings liveness;
     std::chrono::seconds status_log_interval{60};
 };
 

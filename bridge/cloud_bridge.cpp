@@ -90,17 +90,24 @@ private:
 };
 
 CloudBridge::CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
-                         std::unique_ptr<broker::OutboxReader> reader)
+                         std::unique_ptr<broker::OutboxReader> reader, liveness::LivenessReader* liveness,
+                         broker::LocalPublisher* local)
     : settings_{std::move(settings)},
       clock_{clock},
       outbox_{outbox},
       reader_{std::move(reader)},
       tap_{settings_.name, ForwardRules{settings_.forward}, outbox, clock},
+      downlink_{settings_.downlink},
+      local_{local},
+      rate_{settings_.max_messages_per_second, settings_.max_bytes_per_second},
       backoff_{settings_.reconnect_initial, settings_.reconnect_max, std::random_device{}()},
       window_{settings_.max_inflight, kReadBatch} {
     status_.name = settings_.name;
     status_.address = settings_.addresses.empty() ? "" : settings_.addresses.front();
     status_.since_ms = now_ms();
+    if (liveness != nullptr && !settings_.liveness.topic.empty())
+        liveness_feed_ = std::make_unique<LivenessFeed>(
+            settings_.name, *liveness, std::make_unique<GenericLivenessFormat>(settings_.liveness), outbox, clock);
 }
 
 CloudBridge::~CloudBridge() { stop(); }
@@ -111,6 +118,8 @@ std::int64_t CloudBridge::now_ms() const {
 
 void CloudBridge::start() {
     if (thread_.joinable()) return;
+    // Before the bridge's thread exists: the reader is used by one thread at a time.
+    if (liveness_feed_) liveness_feed_->start(reader_->liveness_cursor());
     {
         std::lock_guard lock{events_mutex_};
         stopping_ = false;
@@ -119,6 +128,7 @@ void CloudBridge::start() {
 }
 
 void CloudBridge::stop() {
+    if (liveness_feed_) liveness_feed_->stop();
     {
         std::lock_guard lock{events_mutex_};
         stopping_ = true;
@@ -172,6 +182,9 @@ void CloudBridge::run() {
     connect_listener_ = std::make_unique<ConnectListener>(*this);
     client_->set_connection_lost_handler([this](const std::string& cause) {
         post({Event::Kind::ConnectionLost, 0, 0, 0, cause.empty() ? "the connection was closed" : cause, 0});
+    });
+    client_->set_message_callback([this](mqtt::const_message_ptr message) {
+        on_cloud_message(message->get_topic(), message->get_payload_str(), message->get_qos(), message->is_retained());
     });
     client_->set_disconnected_handler([this](const mqtt::properties&, mqtt::ReasonCode reason) {
         post({Event::Kind::ConnectionLost, 0, 0, static_cast<int>(reason),
@@ -320,6 +333,7 @@ void CloudBridge::on_connected(const Event& event) {
     log::info("bridge " + settings_.name + ": connected to " + status().address + " (outbox: " +
               std::to_string(totals.messages) + " messages, " + std::to_string(totals.bytes) + " bytes)");
     if (totals.messages > 0) draining_.emplace(std::chrono::steady_clock::now(), totals.messages);
+    subscribe_downlink();
     if (!settings_.birth.topic.empty()) {
         try {
             client_->publish(settings_.birth.topic, settings_.birth.payload.data(), settings_.birth.payload.size(),
@@ -328,6 +342,29 @@ void CloudBridge::on_connected(const Event& event) {
             log::warning("bridge " + settings_.name + ": cannot publish the birth message: " + error.what());
         }
     }
+}
+
+// Each connect (a clean session forgets them): what fails is logged, the rest goes on.
+void CloudBridge::subscribe_downlink() {
+    for (const DownlinkRuleSettings& rule : downlink_.rules()) {
+        try {
+            client_->subscribe(rule.remote, rule.qos);
+        } catch (const mqtt::exception& error) {
+            log::warning("bridge " + settings_.name + ": cannot subscribe to " + rule.remote + ": " + error.what());
+        }
+    }
+}
+
+// Paho's thread: a message from the cloud, down to the local broker.
+void CloudBridge::on_cloud_message(const std::string& topic, const std::string& payload, int qos, bool retain) {
+    auto local = downlink_.match(topic, static_cast<std::uint8_t>(qos), retain);
+    if (!local || local_ == nullptr) {
+        log::debug("bridge " + settings_.name + ": ignored a message from the cloud on " + topic + " (no downlink rule)");
+        return;
+    }
+    local_->publish_local(broker::LocalMessage{std::move(local->topic), payload, local->qos, local->retain}, &tap_);
+    std::lock_guard lock{status_mutex_};
+    ++status_.received;
 }
 
 void CloudBridge::on_disconnected(const std::string& why, bool was_connected) {
@@ -365,7 +402,16 @@ void CloudBridge::pump() {
         }
         const broker::OutboxRow* row = window_.next();
         if (row == nullptr) break;
+        const std::uint64_t bytes = row->topic.size() + row->payload.size();
+        if (rate_.limited()) {
+            const auto now = std::chrono::steady_clock::now();
+            if (const auto delay = rate_.wait(bytes, now); delay != RateLimiter::Duration::zero()) {
+                retry_publish_at_ = now + delay;
+                break;
+            }
+        }
         if (!publish(*row)) break;
+        rate_.spend(bytes);
     }
     if (draining_ && window_.in_flight() == 0 && outbox_.outbox_totals(settings_.name).messages == 0) {
         const double seconds =

@@ -5,14 +5,22 @@
 // PUBLISH; a row is deleted only when the cloud acknowledges it.
 //
 // Life cycle (gateway thread):
-//   CloudBridge bridge{settings, clock, store, std::move(reader)};
+//   CloudBridge bridge{settings, clock, store, std::move(reader), &liveness, &local};
 //   broker.add_message_tap(bridge.tap());     // before the broker restores and starts
 //   bridge.start();                           // after the broker: starts the bridge's thread
 //   ... store commits -> bridge.notify_committed(sequence) (any thread)
 //   bridge.stop();                            // disconnects; what is unacknowledged stays in the outbox
 //
+// Liveness: with [bridge.liveness], a LivenessFeed (its own thread) turns every
+// device change into outbox messages. Downlink: on each connect the bridge
+// subscribes to its downlink filters; what arrives is published on the local
+// broker (willgate/local_publisher.h), never back to this bridge's cloud.
+// Rate limit: messages are held back (not dropped) to max_messages_per_second
+// and max_bytes_per_second.
+//
 // Threading: one thread of its own does everything with the outbox reader and
-// the Paho client; Paho's callbacks (Paho's threads) only queue events for it.
+// the Paho client; Paho's callbacks (Paho's threads) only queue events for it,
+// except downlink messages, which go to the local publisher directly.
 // tap() runs on the broker's thread; status() and notify_committed() on any.
 //
 // Errors: connection failures (refused, unreachable, TLS) are logged with the
@@ -36,9 +44,14 @@
 #include "bridge/backoff.h"
 #include "bridge/bridge_settings.h"
 #include "bridge/delivery_window.h"
+#include "bridge/downlink_rules.h"
+#include "bridge/liveness_feed.h"
 #include "bridge/outbox_tap.h"
+#include "bridge/rate_limiter.h"
 #include "common/clock.h"
 #include "willgate/bridge_status.h"
+#include "willgate/liveness.h"
+#include "willgate/local_publisher.h"
 #include "willgate/outbox.h"
 
 namespace mqtt {
@@ -53,8 +66,11 @@ class CloudBridge {
 public:
     // `clock` gives the wall-clock times (queued, since); waits and back-off run
     // on the steady clock of the condition variables.
+    // `liveness` (for [bridge.liveness]) and `local` (for downlink rules) may be
+    // null when the bridge has none.
     CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
-                std::unique_ptr<broker::OutboxReader> reader);
+                std::unique_ptr<broker::OutboxReader> reader, liveness::LivenessReader* liveness = nullptr,
+                broker::LocalPublisher* local = nullptr);
     CloudBridge(const CloudBridge&) = delete;
     CloudBridge& operator=(const CloudBridge&) = delete;
     ~CloudBridge();
@@ -99,12 +115,18 @@ private:
     void log_status();
     void await_acknowledgements();
     void disconnect();
+    void subscribe_downlink();
+    void on_cloud_message(const std::string& topic, const std::string& payload, int qos, bool retain);
 
     BridgeSettings settings_;
     const Clock& clock_;
     broker::OutboxWriter& outbox_;
     std::unique_ptr<broker::OutboxReader> reader_;
     OutboxTap tap_;
+    DownlinkRules downlink_;
+    broker::LocalPublisher* local_;
+    std::unique_ptr<LivenessFeed> liveness_feed_;
+    RateLimiter rate_;
 
     // The bridge's thread only.
     std::unique_ptr<mqtt::async_client> client_;

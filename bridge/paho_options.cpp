@@ -24,8 +24,14 @@ mqtt::create_options paho_create_options(const BridgeSettings& settings) {
 mqtt::connect_options paho_connect_options(const BridgeSettings& settings) {
     mqtt::connect_options options;
     options.set_mqtt_version(settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
-    if (settings.mqtt5) options.set_clean_start(settings.clean_session);
-    else options.set_clean_session(settings.clean_session);
+    if (settings.mqtt5) {
+        options.set_clean_start(settings.clean_session);
+        if (settings.session_expiry != 0)
+            options.set_properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int>(settings.session_expiry)}});
+    }
+    else {
+        options.set_clean_session(settings.clean_session);
+    }
     options.set_servers(mqtt::string_collection::create(settings.addresses));
     options.set_keep_alive_interval(settings.keep_alive);
     options.set_connect_timeout(kConnectTimeout);

@@ -120,7 +120,7 @@ std::optional<std::string> check_remote_template(std::string_view remote, std::s
     const std::size_t captures = wildcard_count(filter);
     for (std::size_t i = 0; i < remote.size(); ++i) {
         const char c = remote[i];
-        if (c == '+' || c == '#') return "the remote topic cannot contain + or #";
+        if (c == '+' || c == '#') return "a topic template cannot contain + or #";
         if (c == '}') return "a '}' without '{' (placeholders are {topic}, {1}, {2}, ...)";
         if (c != '{') continue;
         const std::size_t close = remote.find('}', i);
@@ -133,7 +133,7 @@ std::optional<std::string> check_remote_template(std::string_view remote, std::s
         if (name.empty() || error != std::errc{} || end != name.data() + name.size())
             return "unknown placeholder {" + std::string{name} + "} (expected {topic}, {1}, {2}, ...)";
         if (index < 1 || index > captures)
-            return "{" + std::string{name} + "} refers to wildcard " + std::to_string(index) + ", but the local filter \"" +
+            return "{" + std::string{name} + "} refers to wildcard " + std::to_string(index) + ", but the filter \"" +
                    std::string{filter} + "\" has " + std::to_string(captures);
     }
     return std::nullopt;
@@ -164,14 +164,38 @@ std::optional<KeyProblem> find_bridge_problem(const Bridge& bridge, const std::s
                                                          std::to_string(bridge.reconnect_initial_ms) + ")"};
     if (!bridge.password.empty() && bridge.username.empty() && bridge.mqtt_version != "5")
         return KeyProblem{key + ".password", "MQTT 3.1.1 allows a password only with a username"};
-    if (bridge.forward.empty())
-        return KeyProblem{key + ".forward", "at least one [[bridge.forward]] rule is required"};
+    if (bridge.forward.empty() && bridge.downlink.empty() && bridge.liveness.topic.empty())
+        return KeyProblem{key + ".forward",
+                          "the bridge has nothing to do: give it a [[bridge.forward]] rule, a [[bridge.downlink]] rule "
+                          "or a [bridge.liveness] topic"};
+    if (bridge.session_expiry != 0 && bridge.mqtt_version != "5")
+        return KeyProblem{key + ".session_expiry", "needs mqtt_version = \"5\" (MQTT 3.1.1 has clean_session only)"};
     for (std::size_t i = 0; i < bridge.forward.size(); ++i) {
         const ForwardRule& rule = bridge.forward[i];
         const std::string rule_key = key + ".forward[" + std::to_string(i) + "]";
         if (auto problem = check_topic_filter(rule.local)) return KeyProblem{rule_key + ".local", *problem};
         if (auto problem = check_remote_template(rule.remote, rule.local))
             return KeyProblem{rule_key + ".remote", *problem};
+    }
+    for (std::size_t i = 0; i < bridge.downlink.size(); ++i) {
+        const DownlinkRule& rule = bridge.downlink[i];
+        const std::string rule_key = key + ".downlink[" + std::to_string(i) + "]";
+        if (auto problem = check_topic_filter(rule.remote)) return KeyProblem{rule_key + ".remote", *problem};
+        if (auto problem = check_remote_template(rule.local, rule.remote))
+            return KeyProblem{rule_key + ".local", *problem};
+    }
+    if (!bridge.liveness.topic.empty())
+        if (auto problem = check_liveness_template(bridge.liveness.topic))
+            return KeyProblem{key + ".liveness.topic", *problem};
+    return std::nullopt;
+}
+
+std::optional<std::string> check_liveness_template(std::string_view topic) {
+    if (topic.empty()) return "must not be empty";
+    if (topic.find_first_of("+#") != std::string_view::npos) return "a topic template cannot contain + or #";
+    for (std::size_t open = topic.find('{'); open != std::string_view::npos; open = topic.find('{', open + 1)) {
+        if (!topic.substr(open).starts_with("{client_id}"))
+            return "unknown placeholder at \"" + std::string{topic.substr(open)} + "\" (the only one is {client_id})";
     }
     return std::nullopt;
 }

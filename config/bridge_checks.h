@@ -20,6 +20,9 @@ inline constexpr IntegerRange kReconnectMsRange{100, 3600000};
 inline constexpr IntegerRange kBridgeMaxInflightRange{1, 65535};
 inline constexpr IntegerRange kOutboxMaxMessagesRange{1, 1000000000};
 inline constexpr IntegerRange kOutboxMaxBytesRange{1024, 1099511627776};
+inline constexpr IntegerRange kSessionExpiryRange{0, 4294967295};
+inline constexpr IntegerRange kMessagesPerSecondRange{0, 1000000};
+inline constexpr IntegerRange kBytesPerSecondRange{0, 1099511627776};
 
 // 1..64 characters out of A-Z a-z 0-9 _ - .
 std::optional<std::string> check_bridge_name(std::string_view name);
@@ -37,13 +40,16 @@ std::optional<std::string> check_topic_name(std::string_view topic);
 std::optional<std::string> check_optional_topic_name(std::string_view topic);
 // A subscription filter: + and # only as whole levels, # last.
 std::optional<std::string> check_topic_filter(std::string_view filter);
-// A remote topic template for `filter`: text, {topic}, and {N} for N in 1..(number of
-// wildcards in filter); no + or # of its own.
+// A topic template for `filter` (a forward rule's remote topic, a downlink rule's local
+// topic): text, {topic}, and {N} for N in 1..(number of wildcards in filter); no + or #.
 std::optional<std::string> check_remote_template(std::string_view remote, std::string_view filter);
+// A liveness topic template: text and {client_id}; no + or #.
+std::optional<std::string> check_liveness_template(std::string_view topic);
 
 // The rules across the keys of one bridge: TLS files with a TLS address, cert_file with
 // key_file, one kind of address, a payload only with its topic, reconnect_max_ms not below
-// reconnect_initial_ms, at least one forward rule, templates that fit their filters. `key`
+// reconnect_initial_ms, something to do (a forward or downlink rule or a liveness topic),
+// templates that fit their filters, session_expiry only with MQTT 5. `key`
 // is "bridge[N]".
 std::optional<KeyProblem> find_bridge_problem(const Bridge& bridge, const std::string& key);
 // Across bridges: unique names; the database they need (storage.durability not "none").

@@ -9,14 +9,17 @@
 namespace wg::config {
 namespace {
 
-constexpr std::array<std::string_view, 28> kBridgeKeys{
+constexpr std::array<std::string_view, 34> kBridgeKeys{
     "name",          "address",       "mqtt_version",  "client_id",   "username",
     "password",      "keep_alive",    "clean_session", "ca_file",     "cert_file",
     "key_file",      "alpn",          "server_name",   "verify",      "will_topic",
     "will_payload",  "will_qos",      "will_retain",   "birth_topic", "birth_payload",
     "birth_qos",     "birth_retain",  "reconnect_initial_ms", "reconnect_max_ms", "max_inflight",
-    "outbox_max_messages", "outbox_max_bytes", "forward"};
+    "outbox_max_messages", "outbox_max_bytes", "forward", "downlink", "liveness", "session_expiry",
+    "max_messages_per_second", "max_bytes_per_second"};
 constexpr std::array<std::string_view, 4> kForwardKeys{"local", "remote", "qos", "retain"};
+constexpr std::array<std::string_view, 4> kDownlinkKeys{"remote", "local", "qos", "retain"};
+constexpr std::array<std::string_view, 3> kLivenessKeys{"topic", "qos", "retain"};
 
 std::optional<std::string> any_string(std::string_view) { return std::nullopt; }
 
@@ -64,6 +67,7 @@ private:
         read_string(table, key, "password", any_string, bridge.password);
         read_integer(table, key, "keep_alive", kBridgeKeepAliveRange, bridge.keep_alive);
         read_bool(table, key, "clean_session", bridge.clean_session);
+        read_integer(table, key, "session_expiry", kSessionExpiryRange, bridge.session_expiry);
         read_string(table, key, "ca_file", check_readable_file, bridge.ca_file);
         read_string(table, key, "cert_file", check_readable_file, bridge.cert_file);
         read_string(table, key, "key_file", check_readable_file, bridge.key_file);
@@ -80,10 +84,15 @@ private:
         read_integer(table, key, "reconnect_initial_ms", kReconnectMsRange, bridge.reconnect_initial_ms);
         read_integer(table, key, "reconnect_max_ms", kReconnectMsRange, bridge.reconnect_max_ms);
         read_integer(table, key, "max_inflight", kBridgeMaxInflightRange, bridge.max_inflight);
+        read_integer(table, key, "max_messages_per_second", kMessagesPerSecondRange, bridge.max_messages_per_second);
+        read_integer(table, key, "max_bytes_per_second", kBytesPerSecondRange, bridge.max_bytes_per_second);
         read_integer(table, key, "outbox_max_messages", kOutboxMaxMessagesRange, bridge.outbox_max_messages);
         read_integer(table, key, "outbox_max_bytes", kOutboxMaxBytesRange, bridge.outbox_max_bytes);
         std::vector<const toml::table*> rules = read_forward(table, key, bridge);
-        if (const auto problem = find_bridge_problem(bridge, key)) fail(problem_line(table, rules, key, problem->key), problem->key, problem->message);
+        std::vector<const toml::table*> downlinks = read_downlink(table, key, bridge);
+        const toml::table* liveness = read_liveness(table, key, bridge);
+        if (const auto problem = find_bridge_problem(bridge, key))
+            fail(problem_line(table, rules, downlinks, liveness, key, problem->key), problem->key, problem->message);
         return bridge;
     }
 
@@ -114,15 +123,65 @@ private:
         return rules;
     }
 
+    std::vector<const toml::table*> read_downlink(const toml::table& table, const std::string& key, Bridge& bridge) const {
+        std::vector<const toml::table*> rules;
+        const toml::node* node = table.get("downlink");
+        if (node == nullptr) return rules;
+        const toml::array* array = node->as_array();
+        if (array == nullptr)
+            fail(line_of(*node), key + ".downlink", "expected an array of tables ([[bridge.downlink]]), got " + describe_type(*node));
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const toml::node& element = *array->get(i);
+            const std::string rule_key = key + ".downlink[" + std::to_string(i) + "]";
+            const toml::table* rule_table = element.as_table();
+            if (rule_table == nullptr)
+                fail(line_of(element), rule_key, "expected a table ([[bridge.downlink]]), got " + describe_type(element));
+            reject_unknown_keys(*rule_table, rule_key, kDownlinkKeys);
+            if (rule_table->get("remote") == nullptr)
+                fail(line_of(*rule_table), rule_key + ".remote", "missing (the cloud topic filter to subscribe to)");
+            DownlinkRule rule;
+            read_string(*rule_table, rule_key, "remote", check_topic_filter, rule.remote);
+            read_string(*rule_table, rule_key, "local", any_string, rule.local);
+            read_integer(*rule_table, rule_key, "qos", kQosRange, rule.qos);
+            read_bool(*rule_table, rule_key, "retain", rule.retain);
+            bridge.downlink.push_back(std::move(rule));
+            rules.push_back(rule_table);
+        }
+        return rules;
+    }
+
+    const toml::table* read_liveness(const toml::table& table, const std::string& key, Bridge& bridge) const {
+        const toml::node* node = table.get("liveness");
+        if (node == nullptr) return nullptr;
+        const toml::table* liveness = node->as_table();
+        const std::string liveness_key = key + ".liveness";
+        if (liveness == nullptr)
+            fail(line_of(*node), liveness_key, "expected a table ([bridge.liveness]), got " + describe_type(*node));
+        reject_unknown_keys(*liveness, liveness_key, kLivenessKeys);
+        if (liveness->get("topic") == nullptr)
+            fail(line_of(*liveness), liveness_key + ".topic", "missing (the cloud topic template, with {client_id})");
+        read_string(*liveness, liveness_key, "topic", check_liveness_template, bridge.liveness.topic);
+        read_integer(*liveness, liveness_key, "qos", kQosRange, bridge.liveness.qos);
+        read_bool(*liveness, liveness_key, "retain", bridge.liveness.retain);
+        return liveness;
+    }
+
     // The line of the key a problem names: "bridge[0].forward[1].remote", "bridge[0].key_file".
     std::size_t problem_line(const toml::table& table, const std::vector<const toml::table*>& rules,
+                             const std::vector<const toml::table*>& downlinks, const toml::table* liveness,
                              const std::string& key, const std::string& problem_key) const {
         std::string_view rest = std::string_view{problem_key}.substr(key.size());
         const toml::table* where = &table;
-        if (rest.starts_with(".forward[")) {
-            const std::size_t index = std::stoul(std::string{rest.substr(9)});
-            if (index < rules.size()) where = rules[index];
+        for (const auto& [prefix, tables] : {std::pair{std::string_view{".forward["}, &rules},
+                                             std::pair{std::string_view{".downlink["}, &downlinks}}) {
+            if (!rest.starts_with(prefix)) continue;
+            const std::size_t index = std::stoul(std::string{rest.substr(prefix.size())});
+            if (index < tables->size()) where = (*tables)[index];
             rest = rest.substr(rest.find(']') + 1);
+        }
+        if (rest.starts_with(".liveness") && liveness != nullptr) {
+            where = liveness;
+            rest = rest.substr(9);
         }
         if (rest.starts_with('.'))
             if (const toml::node* node = where->get(rest.substr(1))) return line_of(*node);

@@ -79,6 +79,21 @@ struct ForwardRule {
     bool retain = true;                // keep the message's RETAIN flag; false: always 0
 };
 
+// Cloud messages that come down to the local broker.
+struct DownlinkRule {
+    std::string remote;                // topic filter subscribed to on the cloud ("cmd/gw1/#")
+    std::string local = "{topic}";     // local topic template: {topic}, {1}, {2}, ... as in ForwardRule
+    std::uint8_t qos = 1;              // subscription QoS, and the highest QoS used locally
+    bool retain = false;               // keep the cloud message's RETAIN flag
+};
+
+// Device online/offline changes as messages to the cloud.
+struct BridgeLiveness {
+    std::string topic;                 // template with {client_id}; "" = no liveness messages
+    std::uint8_t qos = 1;
+    bool retain = true;
+};
+
 // A connection to a cloud MQTT broker with its durable outbox.
 struct Bridge {
     std::string name;                      // unique; names the outbox and the log lines
@@ -89,6 +104,7 @@ struct Bridge {
     std::string password;
     std::uint16_t keep_alive = 60;         // seconds; 0 = none
     bool clean_session = true;
+    std::uint32_t session_expiry = 0;      // MQTT 5 Session Expiry Interval (seconds)
     std::string ca_file;                   // PEM CA certificates to trust; "" = the system's
     std::string cert_file;                 // PEM client certificate (with key_file)
     std::string key_file;                  // PEM private key of cert_file
@@ -105,9 +121,13 @@ struct Bridge {
     std::uint32_t reconnect_initial_ms = 500;   // first retry delay; doubles up to reconnect_max_ms, with jitter
     std::uint32_t reconnect_max_ms = 10000;
     std::uint32_t max_inflight = 32;            // unacknowledged QoS 1/2 PUBLISH to the cloud
+    std::uint32_t max_messages_per_second = 0;  // send rate limit (cloud quotas); 0 = none
+    std::uint64_t max_bytes_per_second = 0;     // topic + payload bytes; 0 = none
     std::uint64_t outbox_max_messages = 1000000;   // beyond either bound the oldest messages are dropped
     std::uint64_t outbox_max_bytes = 104857600;    // topic + payload bytes
-    std::vector<ForwardRule> forward;           // first matching rule wins; at least one
+    std::vector<ForwardRule> forward;           // first matching rule wins
+    std::vector<DownlinkRule> downlink;         // first matching rule wins
+    BridgeLiveness liveness;                    // at least one forward rule, downlink rule or liveness topic
 };
 
 struct Config {

@@ -12,6 +12,7 @@ bridge::BridgeSettings bridge_settings(const config::Bridge& bridge) {
     settings.password = bridge.password;
     settings.keep_alive = std::chrono::seconds(bridge.keep_alive);
     settings.clean_session = bridge.clean_session;
+    settings.session_expiry = bridge.session_expiry;
     settings.ca_file = bridge.ca_file;
     settings.cert_file = bridge.cert_file;
     settings.key_file = bridge.key_file;
@@ -23,9 +24,14 @@ bridge::BridgeSettings bridge_settings(const config::Bridge& bridge) {
     settings.reconnect_initial = std::chrono::milliseconds(bridge.reconnect_initial_ms);
     settings.reconnect_max = std::chrono::milliseconds(bridge.reconnect_max_ms);
     settings.max_inflight = bridge.max_inflight;
+    settings.max_messages_per_second = bridge.max_messages_per_second;
+    settings.max_bytes_per_second = bridge.max_bytes_per_second;
     settings.outbox = broker::OutboxBounds{bridge.outbox_max_messages, bridge.outbox_max_bytes};
     for (const config::ForwardRule& rule : bridge.forward)
         settings.forward.push_back(bridge::ForwardRuleSettings{rule.local, rule.remote, rule.qos, rule.retain});
+    for (const config::DownlinkRule& rule : bridge.downlink)
+        settings.downlink.push_back(bridge::DownlinkRuleSettings{rule.remote, rule.local, rule.qos, rule.retain});
+    settings.liveness = bridge::LivenessSettings{bridge.liveness.topic, bridge.liveness.qos, bridge.liveness.retain};
     return settings;
 }
 

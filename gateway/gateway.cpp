@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "gateway/command_line.h"
 #include "gateway/bridge_settings.h"
+#include "gateway/broker_loop_publisher.h"
 #include "gateway/data_directory.h"
 #include "gateway/gateway_status.h"
 #include "local_broker/core/broker.h"
@@ -101,6 +102,7 @@ int run(const config::Config& config) {
     liveness::LivenessReader* liveness_reader = nullptr;
     // Cloud bridges: their taps see every routed message from the first one on
     // (the Wills restored below included); they connect once the broker runs.
+    BrokerLoopPublisher downlink_publisher(io, broker);  // outlives the bridges that use it
     bridge::BridgeSet bridges;
     if (config.storage.durability != "none") {
         store::BrokerStoreOptions store_options;
@@ -131,7 +133,8 @@ int run(const config::Config& config) {
             store::DatabaseOptions outbox_reader_options;
             outbox_reader_options.cache_kib = kOutboxReaderCacheKib;
             auto reader = std::make_unique<store::StoredOutboxReader>(store->path(), settings.name, outbox_reader_options);
-            auto& cloud = bridges.add(std::make_unique<bridge::CloudBridge>(std::move(settings), clock, *store, std::move(reader)));
+            auto& cloud = bridges.add(std::make_unique<bridge::CloudBridge>(
+                std::move(settings), clock, *store, std::move(reader), &*stored_liveness, &downlink_publisher));
             broker.add_message_tap(cloud.tap());
         }
         // Commits are reported on the writer thread; the broker hears of them on

@@ -134,6 +134,7 @@ void write_broker_status(JsonWriter& json, const broker::BrokerStatus& status, s
             .member("acked", bridge.acked)
             .member("dropped", bridge.dropped)
             .member("rejected", bridge.rejected)
+            .member("received", bridge.received)
             .end_object();
     }
     json.end_array().end_object();

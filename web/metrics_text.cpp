@@ -116,6 +116,8 @@ std::string metrics_text(const broker::BrokerStatus& status, const DeviceCounts&
                &broker::BridgeStatus::dropped);
     per_bridge("willgate_bridge_rejected_total", "counter", "Messages the cloud refused for good (set aside).",
                &broker::BridgeStatus::rejected);
+    per_bridge("willgate_bridge_received_total", "counter", "Downlink messages from the cloud published locally.",
+               &broker::BridgeStatus::received);
     const std::int64_t uptime_ms = status.started_ms > 0 && now_ms > status.started_ms ? now_ms - status.started_ms : 0;
     metrics.single("willgate_uptime_seconds", "gauge", "Seconds since the gateway started.",
                    static_cast<std::uint64_t>(uptime_ms / 1000));

@@ -162,6 +162,12 @@ void Broker::publish_local(std::string topic, std::string payload, bool retain) 
     route(make_message(std::move(topic), std::move(payload), codec::QoS::AtMostOnce, retain));
 }
 
+void Broker::publish_local(broker::LocalMessage message, const broker::MessageTap* origin) {
+    route(std::make_shared<const Message>(Message{std::move(message.topic), std::move(message.payload),
+                                                  static_cast<codec::QoS>(std::min<std::uint8_t>(message.qos, 2)),
+                                                  message.retain, {}, {}, false, origin}));
+}
+
 BrokerStats Broker::stats() const {
     BrokerStats stats = counters_;
     stats.connections = connections_.size();

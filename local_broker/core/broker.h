@@ -39,6 +39,7 @@
 #include "local_broker/core/session.h"
 #include "local_broker/core/subscription_tree.h"
 #include "local_broker/core/will_registry.h"
+#include "willgate/local_publisher.h"
 #include "willgate/connection_events.h"
 #include "willgate/message_tap.h"
 #include "willgate/retained_source.h"
@@ -108,6 +109,9 @@ public:
     // $SYS topics. A retained one under $SYS/ is kept in memory only: it is
     // published again after a restart.
     void publish_local(std::string topic, std::string payload, bool retain);
+    // A message from outside (a bridge's downlink, willgate/local_publisher.h),
+    // routed like a device's PUBLISH of its QoS; `origin`'s tap does not see it.
+    void publish_local(broker::LocalMessage message, const broker::MessageTap* origin);
 
     // Durable storage for Wills, retained messages and persistent sessions; null
     // keeps them in memory only. Set before the first connection; must outlive the broker's use of it.

@@ -65,7 +65,7 @@ bool Broker::offer_to_taps(const Message& message) {
     const broker::TappedMessage tapped{message.topic, message.payload, static_cast<std::uint8_t>(message.qos),
                                        message.retain, message.will};
     for (broker::MessageTap* tap : taps_) {
-        if (!tap->offer(tapped)) continue;
+        if (tap == message.origin || !tap->offer(tapped)) continue;
         taken = true;
         if (message.qos != QoS::AtMostOnce && persistence_) stored_while_routing_ = true;
     }

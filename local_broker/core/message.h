@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "local_broker/codec/packet.h"
+#include "willgate/message_tap.h"
 
 namespace wg::core {
 
@@ -26,6 +27,8 @@ struct Message {
     // A published Will. Wills are never dropped for a full queue: there is at
     // most one per connection, so max_connections bounds them.
     bool will = false;
+    // The tap of the bridge a downlink message came from: never offered back to it.
+    const broker::MessageTap* origin = nullptr;
 
     bool expired(std::chrono::steady_clock::time_point now) const { return expires_at && *expires_at <= now; }
 };
@@ -33,7 +36,7 @@ struct Message {
 using MessagePtr = std::shared_ptr<const Message>;
 
 inline MessagePtr make_message(std::string topic, std::string payload, codec::QoS qos, bool retain) {
-    return std::make_shared<const Message>(Message{std::move(topic), std::move(payload), qos, retain, {}, {}, false});
+    return std::make_shared<const Message>(Message{std::move(topic), std::move(payload), qos, retain, {}, {}, false, nullptr});
 }
 
 // Keeps only the properties a PUBLISH forwards to subscribers and turns Message

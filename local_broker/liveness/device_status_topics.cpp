@@ -1,6 +1,6 @@
 #include "local_broker/liveness/device_status_topics.h"
 
-#include "common/json_text.h"
+#include "common/device_status_text.h"
 
 namespace wg::liveness {
 
@@ -11,34 +11,12 @@ DeviceStatusTopics::DeviceStatusTopics(const Clock& clock, LivenessReader& reade
 std::int64_t DeviceStatusTopics::now_ms() const { return wall_ms(clock_); }
 
 std::string DeviceStatusTopics::topic(std::string_view client_id) {
-    std::string topic{kPrefix};
-    for (const char c : client_id) {
-        switch (c) {
-            case '/': topic += "%2F"; break;
-            case '+': topic += "%2B"; break;
-            case '#': topic += "%23"; break;
-            case '%': topic += "%25"; break;
-            default: topic.push_back(c);
-        }
-    }
-    return topic + "/status";
+    return std::string{kPrefix} + topic_level_of(client_id) + "/status";
 }
 
 std::string DeviceStatusTopics::payload(std::string_view client_id, bool online, std::int64_t since_ms,
                                         std::string_view cause, std::string_view reason, std::string_view peer) {
-    std::string json = "{\"client_id\":";
-    json::append_string(json, client_id);
-    json += online ? ",\"online\":true" : ",\"online\":false";
-    json += ",\"since\":";
-    json::append_string(json, json::iso8601_utc(since_ms));
-    json += ",\"since_ms\":" + std::to_string(since_ms) + ",\"cause\":";
-    json::append_string(json, cause);
-    json += ",\"reason\":";
-    json::append_string(json, reason);
-    json += ",\"peer\":";
-    json::append_string(json, peer);
-    json += '}';
-    return json;
+    return device_status_json(client_id, online, since_ms, cause, reason, peer);
 }
 
 void DeviceStatusTopics::on_connected(const broker::ConnectedEvent& event) {

@@ -3,16 +3,14 @@
 // with any MQTT client:
 //
 //   $SYS/willgate/devices/{client id}/status
-//   {"client_id":"meter-1","online":false,"since":"2026-01-01T12:00:00.000Z",
-//    "since_ms":1767268800000,"cause":"keep-alive-timeout","reason":"...",
-//    "peer":"10.0.0.7:51000"}
+//   with the JSON of common/device_status_text.h
 //
 // Each change is published as it happens (QoS 0, not retained in the broker's
 // memory); a new subscription gets the current status of every device it
 // matches as retained messages, read from the liveness registry (a
 // RetainedSource), so the broker keeps nothing per device. In the client id
-// level, "/", "+", "#" and "%" are written %2F, %2B, %23 and %25 (a topic
-// level cannot hold wildcards, and "/" would split the level).
+// level, "/", "+", "#" and "%" are written %2F, %2B, %23 and %25
+// (topic_level_of()).
 //
 // Threading: the observer functions run on the broker's event-loop thread and
 // must not call the broker: `publish` hands the message to the loop (the

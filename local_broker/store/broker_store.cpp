@@ -180,6 +180,10 @@ std::uint64_t BrokerStore::outbox_reject(const std::string& bridge, std::int64_t
                            std::chrono::duration_cast<std::chrono::milliseconds>(now).count()});
 }
 
+void BrokerStore::outbox_liveness_through(const std::string& bridge, std::int64_t sequence) {
+    enqueue(LivenessForwarded{bridge, sequence});
+}
+
 broker::OutboxTotals BrokerStore::outbox_totals(const std::string& bridge) const {
     return tables_.outbox().totals(bridge);
 }

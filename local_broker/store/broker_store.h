@@ -145,6 +145,7 @@ public:
     void outbox_append(const std::string& bridge, broker::OutboxEntry entry) override;
     std::uint64_t outbox_remove(const std::string& bridge, std::int64_t id) override;
     std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) override;
+    void outbox_liveness_through(const std::string& bridge, std::int64_t sequence) override;
     broker::OutboxTotals outbox_totals(const std::string& bridge) const override;
 
     // Event-loop thread (the one that queues); lock-free.

@@ -7,7 +7,7 @@
 namespace wg::store {
 namespace {
 
-constexpr std::int64_t kOutboxSchema = 4;  // schema.h: outbox
+constexpr std::int64_t kOutboxSchema = 5;  // schema.h: outbox, bridge_cursors
 
 }  // namespace
 
@@ -18,7 +18,8 @@ StoredOutboxReader::StoredOutboxReader(const std::filesystem::path& database, st
       select_after_{database_,
                     "SELECT id, topic, payload, qos, retain, queued_ms FROM outbox WHERE bridge = ?1 AND id > ?2"
                     " ORDER BY id LIMIT ?3"},
-      select_oldest_{database_, "SELECT queued_ms FROM outbox WHERE bridge = ?1 ORDER BY id LIMIT 1"} {}
+      select_oldest_{database_, "SELECT queued_ms FROM outbox WHERE bridge = ?1 ORDER BY id LIMIT 1"},
+      select_cursor_{database_, "SELECT liveness_sequence FROM bridge_cursors WHERE bridge = ?1"} {}
 
 std::vector<broker::OutboxRow> StoredOutboxReader::read_after(std::int64_t after, std::size_t max) {
     std::vector<broker::OutboxRow> rows;
@@ -55,6 +56,21 @@ std::optional<std::int64_t> StoredOutboxReader::oldest_queued_ms() {
     } catch (const StoreError& error) {
         select_oldest_.reset();
         log::warning("bridge " + bridge_ + ": cannot read the outbox: " + error.what());
+        return std::nullopt;
+    }
+}
+
+std::optional<std::int64_t> StoredOutboxReader::liveness_cursor() {
+    try {
+        select_cursor_.reset();
+        select_cursor_.bind_text(1, bridge_);
+        if (!select_cursor_.step()) return std::nullopt;
+        const std::int64_t sequence = select_cursor_.column_int64(0);
+        select_cursor_.reset();
+        return sequence;
+    } catch (const StoreError& error) {
+        select_cursor_.reset();
+        log::warning("bridge " + bridge_ + ": cannot read the liveness cursor: " + error.what());
         return std::nullopt;
     }
 }

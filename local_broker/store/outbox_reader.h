@@ -22,12 +22,14 @@ public:
 
     std::vector<broker::OutboxRow> read_after(std::int64_t after, std::size_t max) override;
     std::optional<std::int64_t> oldest_queued_ms() override;
+    std::optional<std::int64_t> liveness_cursor() override;
 
 private:
     std::string bridge_;
     Database database_;
     Statement select_after_;
     Statement select_oldest_;
+    Statement select_cursor_;
 };
 
 }  // namespace wg::store

@@ -25,7 +25,8 @@ OutboxTables::OutboxTables(Database& database)
                      " FROM outbox WHERE id = ?1 AND bridge = ?2"},
       count_{database,
              "SELECT count(*), coalesce(sum(length(CAST(topic AS BLOB)) + length(payload)), 0) FROM outbox"
-             " WHERE bridge = ?1"} {}
+             " WHERE bridge = ?1"},
+      put_cursor_{database, "INSERT OR REPLACE INTO bridge_cursors(bridge, liveness_sequence) VALUES(?1, ?2)"} {}
 
 void OutboxTables::configure(const std::string& bridge, const broker::OutboxBounds& bounds) {
     auto& entry = bridges_[bridge];
@@ -130,6 +131,14 @@ void OutboxTables::apply(const OutboxRejected& rejected) {
     bridge->bytes.fetch_sub(std::min(static_cast<std::uint64_t>(size), bridge->bytes.load(std::memory_order_relaxed)),
                             std::memory_order_relaxed);
     bridge->rejected.fetch_add(1, std::memory_order_relaxed);
+}
+
+void OutboxTables::apply(const LivenessForwarded& forwarded) {
+    if (!find(forwarded.bridge)) return;
+    put_cursor_.reset();
+    put_cursor_.bind_text(1, forwarded.bridge);
+    put_cursor_.bind_int64(2, forwarded.sequence);
+    put_cursor_.run();
 }
 
 broker::OutboxTotals OutboxTables::totals(const std::string& bridge) const {

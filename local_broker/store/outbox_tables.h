@@ -36,6 +36,7 @@ public:
     void apply(const OutboxAppended& appended);
     void apply(const OutboxRemoved& removed);
     void apply(const OutboxRejected& rejected);
+    void apply(const LivenessForwarded& forwarded);
 
     broker::OutboxTotals totals(const std::string& bridge) const;
     bool configured() const { return !bridges_.empty(); }
@@ -62,6 +63,7 @@ private:
     Statement select_oldest_;
     Statement copy_rejected_;
     Statement count_;
+    Statement put_cursor_;
 };
 
 }  // namespace wg::store

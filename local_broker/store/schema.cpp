@@ -135,7 +135,15 @@ CREATE TABLE outbox_rejected(
 );
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
+// How far each bridge has turned the liveness change stream into outbox rows.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE bridge_cursors(
+    bridge TEXT PRIMARY KEY,
+    liveness_sequence INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 

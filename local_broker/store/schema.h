@@ -45,6 +45,9 @@
 //   outbox_rejected(id, bridge, topic, payload, qos, retain, queued_ms,
 //                   rejected_ms, reason)
 //     a message the cloud refused for good, set aside with the reason.
+// Version 5 (liveness to the cloud):
+//   bridge_cursors(bridge TEXT PRIMARY KEY, liveness_sequence)
+//     the last device_history id a bridge has queued as outbox messages.
 // Times are milliseconds since the Unix epoch; properties are properties_blob.h
 // blobs.
 

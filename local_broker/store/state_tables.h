@@ -59,6 +59,7 @@ private:
     void apply_one(const OutboxAppended& appended) { outbox_.apply(appended); }
     void apply_one(const OutboxRemoved& removed) { outbox_.apply(removed); }
     void apply_one(const OutboxRejected& rejected) { outbox_.apply(rejected); }
+    void apply_one(const LivenessForwarded& forwarded) { outbox_.apply(forwarded); }
 
     void load_wills(core::StoredState& state);
     void load_retained(core::StoredState& state);

@@ -127,10 +127,16 @@ struct OutboxRejected {
     std::int64_t at_ms = 0;
 };
 
+// A bridge queued the liveness changes through `sequence` (device_history ids).
+struct LivenessForwarded {
+    std::string bridge;
+    std::int64_t sequence = 0;
+};
+
 using StoreOperation =
     std::variant<WillHeld, WillPending, WillRemoved, RetainedSet, RetainedCleared, SessionStored, SessionRemoved,
                  SubscriptionStored, SubscriptionRemoved, DeliveryStored, DeliveryUpdated, DeliveryRemoved,
                  Qos2Received, Qos2Released, DeviceConnected, DeviceDisconnected, DeviceActivityReported, DeviceWillPublished,
-                 DeviceForgotten, OutboxAppended, OutboxRemoved, OutboxRejected>;
+                 DeviceForgotten, OutboxAppended, OutboxRemoved, OutboxRejected, LivenessForwarded>;
 
 }  // namespace wg::store

@@ -28,6 +28,7 @@ class Message:
     qos: int
     retain: bool
     dup: bool
+    at: float = 0.0  # time.monotonic() when it arrived
 
     def __repr__(self) -> str:
         p = self.payload if len(self.payload) <= 40 else self.payload[:40] + b"...(%d bytes)" % len(self.payload)
@@ -86,7 +87,7 @@ class PahoClient:
     def _on_message(self, client, userdata, msg):
         with self._cond:
             self.messages.append(Message(msg.topic, bytes(msg.payload), msg.qos, bool(msg.retain),
-                                         bool(msg.dup)))
+                                         bool(msg.dup), time.monotonic()))
             self._cond.notify_all()
 
     def _on_subscribe(self, client, userdata, mid, granted_qos):

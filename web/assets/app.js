@@ -457,6 +457,7 @@
           ['Oldest queued', bridge.oldest_queued_ms ? fmtAgo(bridge.oldest_queued_ms) : '\u2014'],
           ['Sent / acked', bridge.sent.toLocaleString() + ' / ' + bridge.acked.toLocaleString()],
           ['Dropped / refused', bridge.dropped.toLocaleString() + ' / ' + bridge.rejected.toLocaleString()],
+          ['Received (downlink)', (bridge.received || 0).toLocaleString()],
           ['Last error', bridge.last_error || '\u2014'],
         ]));
     }

@@ -23,6 +23,7 @@ struct BridgeStatus {
     std::uint64_t acked = 0;     // acknowledged by the cloud (QoS 0: sent) and deleted
     std::uint64_t dropped = 0;   // deleted by the outbox overflow policy (drop oldest)
     std::uint64_t rejected = 0;  // refused by the cloud for good (see the outbox_rejected table)
+    std::uint64_t received = 0;  // downlink: messages from the cloud published on the local broker
 };
 
 class BridgeStatusSource {

@@ -70,6 +70,10 @@ public:
     // The cloud refused the row for good: it moves to outbox_rejected with
     // `reason`. Returns the sequence number, as outbox_remove().
     virtual std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) = 0;
+    // The bridge has appended the messages of every liveness change through
+    // `sequence` (willgate/liveness.h): kept with them, so that after a restart
+    // the bridge goes on from there (OutboxReader::liveness_cursor()).
+    virtual void outbox_liveness_through(const std::string& bridge, std::int64_t sequence) = 0;
     // Any thread; lock-free.
     virtual OutboxTotals outbox_totals(const std::string& bridge) const = 0;
 };
@@ -81,6 +85,8 @@ public:
     virtual std::vector<OutboxRow> read_after(std::int64_t after, std::size_t max) = 0;
     // When the oldest row still stored was queued (nullopt: the outbox is empty).
     virtual std::optional<std::int64_t> oldest_queued_ms() = 0;
+    // The last liveness change queued (outbox_liveness_through()); nullopt: none yet.
+    virtual std::optional<std::int64_t> liveness_cursor() = 0;
 };
 
 }  // namespace wg::broker

@@ -2,23 +2,9 @@
 
 #include "bridge/outbox_tap.h"
 #include "common/manual_clock.h"
+#include "recording_outbox.h"
 
-namespace {
-
-using wg::broker::OutboxEntry;
-
-class RecordingOutbox final : public wg::broker::OutboxWriter {
-public:
-    void outbox_append(const std::string& bridge, OutboxEntry entry) override {
-        appended.emplace_back(bridge, std::move(entry));
-    }
-    std::uint64_t outbox_remove(const std::string&, std::int64_t) override { return 0; }
-    std::uint64_t outbox_reject(const std::string&, std::int64_t, std::string) override { return 0; }
-    wg::broker::OutboxTotals outbox_totals(const std::string&) const override { return {}; }
-    std::vector<std::pair<std::string, OutboxEntry>> appended;
-};
-
-}  // namespace
+using wg::test::RecordingOutbox;
 
 TEST_CASE("the_tap_keeps_what_a_rule_matches_mapped_and_stamped", "[unit][bridge]") {
     RecordingOutbox outbox;

@@ -64,10 +64,11 @@ TEST_CASE("bridge_configuration_errors_name_the_line_and_key", "[unit][config]")
     CHECK(parse_error("[[bridge]]\nname = \"c\"\naddress = \"tcp://x\"\n") ==
           "test.toml:3: bridge[0].address: expected :port after the host");
     CHECK(parse_error("[[bridge]]\nname = \"c\"\naddress = \"tcp://x:1\"\n") ==
-          "test.toml:1: bridge[0].forward: at least one [[bridge.forward]] rule is required");
+          "test.toml:1: bridge[0].forward: the bridge has nothing to do: give it a [[bridge.forward]] rule, a "
+          "[[bridge.downlink]] rule or a [bridge.liveness] topic");
     CHECK(parse_error("[[bridge]]\nname = \"c\"\naddress = \"tcp://x:1\"\n[[bridge.forward]]\nlocal = \"a/+\"\n"
                       "remote = \"b/{2}\"\n") ==
-          "test.toml:6: bridge[0].forward[0].remote: {2} refers to wildcard 2, but the local filter \"a/+\" has 1");
+          "test.toml:6: bridge[0].forward[0].remote: {2} refers to wildcard 2, but the filter \"a/+\" has 1");
     CHECK(parse_error("[[bridge]]\nname = \"c\"\naddress = \"tcp://x:1\"\n[[bridge.forward]]\nlocal = \"a/#/b\"\n") ==
           "test.toml:5: bridge[0].forward[0].local: # must be the last level");
     CHECK(parse_error("[[bridge]]\nname = \"c\"\naddress = \"tcp://x:1\"\nmax_inflight = 0\n") ==
@@ -91,4 +92,67 @@ TEST_CASE("bridges_need_unique_names_and_the_database", "[unit][config]") {
     CHECK(parse_error("[storage]\ndurability = \"none\"\n" + bridge) ==
           "test.toml:3: bridge[0]: a bridge keeps its outbox in the database, which storage.durability \"none\" "
           "turns off");
+}
+
+TEST_CASE("a_bridge_with_downlink_rules_liveness_and_rate_limits_is_read", "[unit][config]") {
+    const auto config = wg::config::parse_config(R"(
+[[bridge]]
+name = "cloud"
+address = "tcp://a.example:1883"
+mqtt_version = "5"
+session_expiry = 3600
+max_messages_per_second = 100
+max_bytes_per_second = 524288
+
+[bridge.liveness]
+topic = "gw1/devices/{client_id}/status"
+retain = false
+
+[[bridge.downlink]]
+remote = "cmd/gw1/+/set"
+local = "devices/{1}/set"
+
+[[bridge.downlink]]
+remote = "broadcast/#"
+qos = 0
+retain = true
+)", "test.toml");
+    REQUIRE(config.bridges.size() == 1);
+    const auto& bridge = config.bridges[0];
+    CHECK(bridge.forward.empty());
+    CHECK(bridge.session_expiry == 3600);
+    CHECK(bridge.max_messages_per_second == 100);
+    CHECK(bridge.max_bytes_per_second == 524288);
+    CHECK(bridge.liveness.topic == "gw1/devices/{client_id}/status");
+    CHECK(bridge.liveness.qos == 1);
+    CHECK_FALSE(bridge.liveness.retain);
+    REQUIRE(bridge.downlink.size() == 2);
+    CHECK(bridge.downlink[0].local == "devices/{1}/set");
+    CHECK(bridge.downlink[0].qos == 1);
+    CHECK_FALSE(bridge.downlink[0].retain);
+    CHECK(bridge.downlink[1].local == "{topic}");
+    CHECK(bridge.downlink[1].qos == 0);
+    CHECK(bridge.downlink[1].retain);
+}
+
+TEST_CASE("downlink_liveness_and_session_errors_name_the_line_and_key", "[unit][config]") {
+    const std::string head = "[[bridge]]\nname = \"c\"\naddress = \"tcp://x:1\"\n";
+    CHECK(parse_error(head + "[[bridge.downlink]]\nremote = \"cmd/+\"\nlocal = \"dev/{2}\"\n") ==
+          "test.toml:6: bridge[0].downlink[0].local: {2} refers to wildcard 2, but the filter \"cmd/+\" has 1");
+    CHECK(parse_error(head + "[[bridge.downlink]]\nlocal = \"x\"\n") ==
+          "test.toml:4: bridge[0].downlink[0].remote: missing (the cloud topic filter to subscribe to)");
+    CHECK(parse_error(head + "[[bridge.downlink]]\nremote = \"cmd/#/x\"\n") ==
+          "test.toml:5: bridge[0].downlink[0].remote: # must be the last level");
+    CHECK(parse_error(head + "[[bridge.downlink]]\nremote = \"cmd/#\"\nlocal = \"dev/+\"\n") ==
+          "test.toml:6: bridge[0].downlink[0].local: a topic template cannot contain + or #");
+    CHECK(parse_error(head + "[bridge.liveness]\ntopic = \"gw/{device}\"\n") ==
+          "test.toml:5: bridge[0].liveness.topic: unknown placeholder at \"{device}\" (the only one is {client_id})");
+    CHECK(parse_error(head + "[bridge.liveness]\nqos = 1\n") ==
+          "test.toml:4: bridge[0].liveness.topic: missing (the cloud topic template, with {client_id})");
+    CHECK(parse_error(head + "liveness = \"x\"\n") ==
+          "test.toml:4: bridge[0].liveness: expected a table ([bridge.liveness]), got a string");
+    CHECK(parse_error(head + "session_expiry = 60\n[bridge.liveness]\ntopic = \"gw/{client_id}\"\n") ==
+          "test.toml:4: bridge[0].session_expiry: needs mqtt_version = \"5\" (MQTT 3.1.1 has clean_session only)");
+    CHECK(parse_error(head + "max_messages_per_second = -1\n") ==
+          "test.toml:4: bridge[0].max_messages_per_second: must be between 0 and 1000000, got -1");
 }

@@ -122,3 +122,28 @@ TEST_CASE("each_bridge_has_its_own_outbox_and_bounds", "[unit][store]") {
     StoredOutboxReader reader_b{path, "b"};
     CHECK(reader_b.read_after(0, 100).size() == 5);
 }
+
+TEST_CASE("a_bridge_liveness_cursor_is_kept_with_its_rows_and_survives_a_reopen", "[unit][store]") {
+    TempDir dir;
+    const auto path = dir.file("willgate.db");
+    {
+        BrokerStore store{path};
+        store.configure_outbox("cloud", OutboxBounds{});
+        store.start();
+        StoredOutboxReader reader{path, "cloud"};
+        CHECK_FALSE(reader.liveness_cursor().has_value());
+        store.outbox_append("cloud", entry("devices/a/status", "{}"));
+        store.outbox_liveness_through("cloud", 41);
+        store.outbox_liveness_through("other", 7);  // not configured: ignored
+        REQUIRE(store.flush());
+        CHECK(reader.liveness_cursor() == 41);
+        store.outbox_liveness_through("cloud", 42);
+        REQUIRE(store.flush());
+        CHECK(reader.liveness_cursor() == 42);
+        CHECK_FALSE(StoredOutboxReader{path, "other"}.liveness_cursor().has_value());
+    }
+    BrokerStore store{path};
+    store.configure_outbox("cloud", OutboxBounds{});
+    store.start();
+    CHECK(StoredOutboxReader{path, "cloud"}.liveness_cursor() == 42);
+}

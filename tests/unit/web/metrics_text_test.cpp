@@ -74,6 +74,7 @@ TEST_CASE("metrics_text_has_one_series_per_bridge_and_none_without_bridges", "[u
     aws.acked = 88;
     aws.dropped = 2;
     aws.rejected = 1;
+    aws.received = 4;
     wg::broker::BridgeStatus spare;
     spare.name = "spare \"b\"";
     status.bridges = {aws, spare};
@@ -88,4 +89,5 @@ TEST_CASE("metrics_text_has_one_series_per_bridge_and_none_without_bridges", "[u
     CHECK(has_line(text, "willgate_bridge_acked_total{bridge=\"aws\"} 88"));
     CHECK(has_line(text, "willgate_bridge_dropped_total{bridge=\"aws\"} 2"));
     CHECK(has_line(text, "willgate_bridge_rejected_total{bridge=\"aws\"} 1"));
+    CHECK(has_line(text, "willgate_bridge_received_total{bridge=\"aws\"} 4"));
 }
