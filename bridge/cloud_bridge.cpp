@@ -47,6 +47,13 @@ std::string reason_text(int reason) {
 
 std::string milliseconds_text(std::chrono::milliseconds delay) { return std::to_string(delay.count()) + " ms"; }
 
+// The profile's adjustments, logged.
+BridgeSettings adjusted(BridgeSettings settings, CloudProfile& profile) {
+    for (const std::string& warning : profile.adjust(settings))
+        log::warning("bridge " + settings.name + " (" + std::string{profile.name()} + "): " + warning);
+    return settings;
+}
+
 }  // namespace
 
 // Paho's thread: turns a publish's outcome into an event.
@@ -90,24 +97,26 @@ private:
 };
 
 CloudBridge::CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
-                         std::unique_ptr<broker::OutboxReader> reader, liveness::LivenessReader* liveness,
-                         broker::LocalPublisher* local)
-    : settings_{std::move(settings)},
+                         std::unique_ptr<broker::OutboxReader> reader, BridgePorts ports,
+                         std::unique_ptr<CloudProfile> profile)
+    : profile_{profile ? std::move(profile) : std::make_unique<GenericProfile>()},
+      settings_{adjusted(std::move(settings), *profile_)},
       clock_{clock},
       outbox_{outbox},
       reader_{std::move(reader)},
-      tap_{settings_.name, ForwardRules{settings_.forward}, outbox, clock},
+      tap_{settings_.name, ForwardRules{settings_.forward}, outbox, clock, profile_.get()},
       downlink_{settings_.downlink},
-      local_{local},
+      local_{ports.local},
       rate_{settings_.max_messages_per_second, settings_.max_bytes_per_second},
       backoff_{settings_.reconnect_initial, settings_.reconnect_max, std::random_device{}()},
       window_{settings_.max_inflight, kReadBatch} {
     status_.name = settings_.name;
     status_.address = settings_.addresses.empty() ? "" : settings_.addresses.front();
     status_.since_ms = now_ms();
-    if (liveness != nullptr && !settings_.liveness.topic.empty())
-        liveness_feed_ = std::make_unique<LivenessFeed>(
-            settings_.name, *liveness, std::make_unique<GenericLivenessFormat>(settings_.liveness), outbox, clock);
+    std::unique_ptr<LivenessFormat> format = profile_->liveness_format();
+    if (!format && !settings_.liveness.topic.empty()) format = std::make_unique<GenericLivenessFormat>(settings_.liveness);
+    if (format && ports.liveness != nullptr)
+        liveness_feed_ = std::make_unique<LivenessFeed>(settings_.name, *ports.liveness, std::move(format), outbox, clock);
 }
 
 CloudBridge::~CloudBridge() { stop(); }
@@ -170,16 +179,12 @@ broker::BridgeStatus CloudBridge::status() const {
     return status;
 }
 
-void CloudBridge::run() {
-    try {
-        client_ = std::make_unique<mqtt::async_client>(settings_.addresses.front(), settings_.client_id,
-                                                       paho_create_options(settings_), nullptr);
-    } catch (const std::exception& error) {
-        log::error("bridge " + settings_.name + ": cannot create the MQTT client: " + error.what());
-        return;
-    }
-    publish_listener_ = std::make_unique<PublishListener>(*this);
-    connect_listener_ = std::make_unique<ConnectListener>(*this);
+// A Paho client for `settings` (again when the profile changes the client id).
+void CloudBridge::create_client(const BridgeSettings& settings) {
+    client_.reset();
+    client_ = std::make_unique<mqtt::async_client>(settings.addresses.front(), settings.client_id,
+                                                   paho_create_options(settings), nullptr);
+    client_id_ = settings.client_id;
     client_->set_connection_lost_handler([this](const std::string& cause) {
         post({Event::Kind::ConnectionLost, 0, 0, 0, cause.empty() ? "the connection was closed" : cause, 0});
     });
@@ -190,6 +195,17 @@ void CloudBridge::run() {
         post({Event::Kind::ConnectionLost, 0, 0, static_cast<int>(reason),
               "the cloud sent DISCONNECT " + mqtt::exception::reason_code_str(static_cast<int>(reason)), 0});
     });
+}
+
+void CloudBridge::run() {
+    try {
+        create_client(settings_);
+    } catch (const std::exception& error) {
+        log::error("bridge " + settings_.name + ": cannot create the MQTT client: " + error.what());
+        return;
+    }
+    publish_listener_ = std::make_unique<PublishListener>(*this);
+    connect_listener_ = std::make_unique<ConnectListener>(*this);
     log::info("bridge " + settings_.name + ": forwarding to " + addresses_text(settings_.addresses) + " (outbox: " +
               std::to_string(outbox_.outbox_totals(settings_.name).messages) + " messages)");
     const auto now = std::chrono::steady_clock::now();
@@ -296,6 +312,10 @@ void CloudBridge::connect() {
     ++attempt_;
     state_ = State::Connecting;
     try {
+        if (auto fresh = profile_->connect_settings(settings_, now_ms())) {
+            if (fresh->client_id != client_id_) create_client(*fresh);
+            connect_options_ = std::make_unique<mqtt::connect_options>(paho_connect_options(*fresh));
+        }
         if (!connect_options_) connect_options_ = std::make_unique<mqtt::connect_options>(paho_connect_options(settings_));
         connect_token_ = client_->connect(*connect_options_, as_context(static_cast<std::int64_t>(attempt_)), *connect_listener_);
     } catch (const mqtt::exception& error) {
@@ -346,25 +366,49 @@ void CloudBridge::on_connected(const Event& event) {
 
 // Each connect (a clean session forgets them): what fails is logged, the rest goes on.
 void CloudBridge::subscribe_downlink() {
-    for (const DownlinkRuleSettings& rule : downlink_.rules()) {
+    std::vector<std::pair<std::string, std::uint8_t>> filters = profile_->subscriptions();
+    for (const DownlinkRuleSettings& rule : downlink_.rules()) filters.emplace_back(rule.remote, rule.qos);
+    for (const auto& [filter, qos] : filters) {
         try {
-            client_->subscribe(rule.remote, rule.qos);
+            client_->subscribe(filter, qos);
         } catch (const mqtt::exception& error) {
-            log::warning("bridge " + settings_.name + ": cannot subscribe to " + rule.remote + ": " + error.what());
+            log::warning("bridge " + settings_.name + ": cannot subscribe to " + filter + ": " + error.what());
         }
     }
 }
 
+void CloudBridge::publish_local(broker::LocalMessage message) {
+    if (local_ == nullptr) return;
+    local_->publish_local(std::move(message), &tap_);
+    std::lock_guard lock{status_mutex_};
+    ++status_.received;
+}
+
+void CloudBridge::send_to_cloud(broker::OutboxEntry entry) {
+    entry.queued_ms = now_ms();
+    outbox_.outbox_append(settings_.name, std::move(entry));
+}
+
+void CloudBridge::report_error(std::string text) {
+    log::warning("bridge " + settings_.name + ": " + text);
+    std::lock_guard lock{status_mutex_};
+    status_.last_error = std::move(text);
+}
+
 // Paho's thread: a message from the cloud, down to the local broker.
 void CloudBridge::on_cloud_message(const std::string& topic, const std::string& payload, int qos, bool retain) {
+    try {
+        if (profile_->on_cloud_message(topic, payload, *this)) return;
+    } catch (const std::exception& error) {
+        report_error("cannot handle the cloud's message on " + topic + ": " + error.what());
+        return;
+    }
     auto local = downlink_.match(topic, static_cast<std::uint8_t>(qos), retain);
     if (!local || local_ == nullptr) {
         log::debug("bridge " + settings_.name + ": ignored a message from the cloud on " + topic + " (no downlink rule)");
         return;
     }
-    local_->publish_local(broker::LocalMessage{std::move(local->topic), payload, local->qos, local->retain}, &tap_);
-    std::lock_guard lock{status_mutex_};
-    ++status_.received;
+    publish_local(broker::LocalMessage{std::move(local->topic), payload, local->qos, local->retain});
 }
 
 void CloudBridge::on_disconnected(const std::string& why, bool was_connected) {
@@ -425,7 +469,20 @@ void CloudBridge::pump() {
     }
 }
 
-bool CloudBridge::publish(const broker::OutboxRow& row) {
+bool CloudBridge::publish(const broker::OutboxRow& stored) {
+    const broker::OutboxRow* checked = &stored;
+    std::optional<broker::OutboxRow> guarded;
+    if (profile_->guards()) {
+        guarded = stored;
+        if (auto refusal = profile_->guard(*guarded)) {
+            const std::uint64_t sequence = outbox_.outbox_reject(settings_.name, stored.id, *refusal);
+            log::warning("bridge " + settings_.name + ": message to " + stored.topic + " set aside: " + *refusal);
+            window_.skip_next(sequence);
+            return true;
+        }
+        checked = &*guarded;
+    }
+    const broker::OutboxRow& row = *checked;
     try {
         auto message = mqtt::make_message(row.topic, row.payload.data(), row.payload.size(), row.qos, row.retain);
         client_->publish(message, as_context(row.id), *publish_listener_);

@@ -5,7 +5,7 @@
 // PUBLISH; a row is deleted only when the cloud acknowledges it.
 //
 // Life cycle (gateway thread):
-//   CloudBridge bridge{settings, clock, store, std::move(reader), &liveness, &local};
+//   CloudBridge bridge{settings, clock, store, std::move(reader), {&liveness, &local}, std::move(profile)};
 //   broker.add_message_tap(bridge.tap());     // before the broker restores and starts
 //   bridge.start();                           // after the broker: starts the bridge's thread
 //   ... store commits -> bridge.notify_committed(sequence) (any thread)
@@ -15,6 +15,9 @@
 // device change into outbox messages. Downlink: on each connect the bridge
 // subscribes to its downlink filters; what arrives is published on the local
 // broker (willgate/local_publisher.h), never back to this bridge's cloud.
+// Cloud profile (cloud_profile.h): adjusts the settings once, may change them
+// for each connection attempt, guards each message before it is published,
+// translates local messages, formats liveness and handles its cloud messages.
 // Rate limit: messages are held back (not dropped) to max_messages_per_second
 // and max_bytes_per_second.
 //
@@ -42,6 +45,7 @@
 #include <thread>
 
 #include "bridge/backoff.h"
+#include "bridge/cloud_profile.h"
 #include "bridge/bridge_settings.h"
 #include "bridge/delivery_window.h"
 #include "bridge/downlink_rules.h"
@@ -62,18 +66,23 @@ class token;
 
 namespace wg::bridge {
 
-class CloudBridge {
+// The gateway's parts a bridge may use; null when the bridge has no use for them.
+struct BridgePorts {
+    liveness::LivenessReader* liveness = nullptr;  // [bridge.liveness], profiles' liveness
+    broker::LocalPublisher* local = nullptr;       // downlink rules, profiles' commands
+};
+
+class CloudBridge final : private ProfileSink {
 public:
     // `clock` gives the wall-clock times (queued, since); waits and back-off run
     // on the steady clock of the condition variables.
-    // `liveness` (for [bridge.liveness]) and `local` (for downlink rules) may be
-    // null when the bridge has none.
+    // `profile`: null is the generic profile.
     CloudBridge(BridgeSettings settings, const Clock& clock, broker::OutboxWriter& outbox,
-                std::unique_ptr<broker::OutboxReader> reader, liveness::LivenessReader* liveness = nullptr,
-                broker::LocalPublisher* local = nullptr);
+                std::unique_ptr<broker::OutboxReader> reader, BridgePorts ports = {},
+                std::unique_ptr<CloudProfile> profile = nullptr);
     CloudBridge(const CloudBridge&) = delete;
     CloudBridge& operator=(const CloudBridge&) = delete;
-    ~CloudBridge();
+    ~CloudBridge() override;
 
     broker::MessageTap& tap() { return tap_; }
     const std::string& name() const { return settings_.name; }
@@ -115,9 +124,15 @@ private:
     void log_status();
     void await_acknowledgements();
     void disconnect();
+    void create_client(const BridgeSettings& settings);
     void subscribe_downlink();
     void on_cloud_message(const std::string& topic, const std::string& payload, int qos, bool retain);
+    // ProfileSink (Paho's thread).
+    void publish_local(broker::LocalMessage message) override;
+    void send_to_cloud(broker::OutboxEntry entry) override;
+    void report_error(std::string text) override;
 
+    std::unique_ptr<CloudProfile> profile_;  // before settings_: it adjusts them
     BridgeSettings settings_;
     const Clock& clock_;
     broker::OutboxWriter& outbox_;
@@ -133,7 +148,8 @@ private:
     std::unique_ptr<class PublishListener> publish_listener_;
     std::unique_ptr<class ConnectListener> connect_listener_;
     std::shared_ptr<mqtt::token> connect_token_;
-    std::unique_ptr<mqtt::connect_options> connect_options_;  // built once
+    std::unique_ptr<mqtt::connect_options> connect_options_;  // built once, or per attempt by the profile
+    std::string client_id_;                                   // the client's (the profile may change it)
     SteadyTime next_tls_probe_{};  // TLS failures are explained at most this often  // of the attempt in progress: its error text
     State state_ = State::Idle;
     std::uint64_t attempt_ = 0;

@@ -1,8 +1,9 @@
 #pragma once
 // The bridge's side of the message tap (willgate/message_tap.h): a routed
-// message that one of the bridge's forward rules matches is queued for the
-// outbox, mapped to its remote topic, through the store's writer
-// (willgate/outbox.h). Nothing else happens on the broker's thread.
+// message that the bridge's cloud profile translates (cloud_profile.h), or else
+// one of its forward rules matches, is queued for the outbox, mapped to its
+// remote topic, through the store's writer (willgate/outbox.h). Nothing else
+// happens on the broker's thread.
 //
 // Threading: offer() on the broker's event-loop thread; the counters from any thread.
 
@@ -13,6 +14,10 @@
 #include "common/clock.h"
 
 #include "bridge/forward_rules.h"
+
+namespace wg::bridge {
+class CloudProfile;
+}
 #include "willgate/message_tap.h"
 #include "willgate/outbox.h"
 
@@ -21,7 +26,9 @@ namespace wg::bridge {
 class OutboxTap final : public broker::MessageTap {
 public:
     // `clock` stamps each row with the time it was queued.
-    OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, const Clock& clock);
+    // `profile` (may be null) outlives the tap.
+    OutboxTap(std::string bridge, ForwardRules rules, broker::OutboxWriter& outbox, const Clock& clock,
+              const CloudProfile* profile = nullptr);
 
     bool offer(const broker::TappedMessage& message) override;
 
@@ -32,6 +39,7 @@ private:
     ForwardRules rules_;
     broker::OutboxWriter& outbox_;
     const Clock& clock_;
+    const CloudProfile* profile_;
     std::atomic<std::uint64_t> queued_{0};
 };
 

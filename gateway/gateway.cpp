@@ -134,7 +134,8 @@ int run(const config::Config& config) {
             outbox_reader_options.cache_kib = kOutboxReaderCacheKib;
             auto reader = std::make_unique<store::StoredOutboxReader>(store->path(), settings.name, outbox_reader_options);
             auto& cloud = bridges.add(std::make_unique<bridge::CloudBridge>(
-                std::move(settings), clock, *store, std::move(reader), &*stored_liveness, &downlink_publisher));
+                std::move(settings), clock, *store, std::move(reader),
+                bridge::BridgePorts{&*stored_liveness, &downlink_publisher}));
             broker.add_message_tap(cloud.tap());
         }
         // Commits are reported on the writer thread; the broker hears of them on
