@@ -49,6 +49,10 @@ public:
             result_.action = CommandLine::Action::Passwd;
             return std::move(result_);
         }
+        if (!args_.empty() && args_[0] == "credentials") {
+            parse_credentials();
+            return std::move(result_);
+        }
         while (next_ < args_.size()) {
             parse_one(args_[next_++]);
         }
@@ -92,6 +96,53 @@ private:
             throw UsageError{"unknown option \"" + std::string{name} + "\""};
         } else {
             throw UsageError{"unexpected argument \"" + std::string{arg} + "\""};
+        }
+    }
+
+    // credentials PROFILE --device-id ID --secret SECRET [--timestamp T] [--check-timestamp 0|1]
+    void parse_credentials() {
+        result_.action = CommandLine::Action::Credentials;
+        CredentialsRequest& request = result_.credentials;
+        next_ = 1;
+        if (next_ >= args_.size() || args_[next_].starts_with("-")) {
+            throw UsageError{"credentials needs a profile: willgate credentials huawei_iotda ..."};
+        }
+        request.profile = std::string{args_[next_++]};
+        if (request.profile != "huawei_iotda") {
+            throw UsageError{"credentials: the profile \"" + request.profile +
+                             "\" has no computed credentials (only huawei_iotda has)"};
+        }
+        while (next_ < args_.size()) {
+            const std::string_view arg = args_[next_++];
+            std::string_view name = arg;
+            std::optional<std::string_view> inline_value;
+            if (const auto equals = arg.find('='); arg.starts_with("--") && equals != arg.npos) {
+                name = arg.substr(0, equals);
+                inline_value = arg.substr(equals + 1);
+            }
+            if (name == "--device-id") {
+                request.device_id = non_empty(name, value(name, inline_value));
+            } else if (name == "--secret") {
+                request.secret = non_empty(name, value(name, inline_value));
+            } else if (name == "--timestamp") {
+                request.timestamp = std::string{value(name, inline_value)};
+            } else if (name == "--check-timestamp") {
+                const std::string_view flag = value(name, inline_value);
+                if (flag != "0" && flag != "1") {
+                    throw UsageError{"--check-timestamp takes 0 or 1, not \"" + std::string{flag} + "\""};
+                }
+                request.check_timestamp = flag == "1";
+            } else if (arg.starts_with("-")) {
+                throw UsageError{"credentials: unknown option \"" + std::string{name} + "\""};
+            } else {
+                throw UsageError{"credentials: unexpected argument \"" + std::string{arg} + "\""};
+            }
+        }
+        if (request.device_id.empty()) {
+            throw UsageError{"credentials needs --device-id"};
+        }
+        if (request.secret.empty()) {
+            throw UsageError{"credentials needs --secret"};
         }
     }
 
@@ -167,6 +218,8 @@ std::string usage() {
            "           [--log-level LEVEL] [--http-port PORT]\n"
            "  willgate --check-config FILE\n"
            "  willgate passwd\n"
+           "  willgate credentials huawei_iotda --device-id ID --secret SECRET\n"
+           "           [--timestamp YYYYMMDDHH] [--check-timestamp 0|1]\n"
            "  willgate --version\n"
            "  willgate -h|--help\n"
            "\n"
@@ -188,6 +241,14 @@ std::string usage() {
            "\n"
            "willgate passwd reads a password (twice, without echo, from a terminal; else one\n"
            "line from stdin) and prints its hash for password_hash in [[web.user]].\n"
+           "\n"
+           "willgate credentials huawei_iotda prints the MQTT credentials the gateway uses to\n"
+           "connect to Huawei Cloud IoTDA as device ID with its SECRET, so that they can be tried\n"
+           "with any other MQTT client: three lines client_id=..., username=... and password=...\n"
+           "The timestamp is the current UTC hour unless --timestamp gives one. With\n"
+           "--check-timestamp 1 (the default) the platform accepts them only during that hour,\n"
+           "with 0 at any time. --secret - reads the secret from the first line of stdin, which\n"
+           "keeps it out of the process list and the shell history.\n"
            "\n"
            "Exit status: 0 success, 1 bad configuration or failure, 2 bad arguments.\n";
 }

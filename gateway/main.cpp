@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "config/config_error.h"
 #include "gateway/command_line.h"
+#include "gateway/credentials_command.h"
 #include "gateway/gateway.h"
 #include "gateway/passwd_command.h"
 
@@ -49,6 +50,8 @@ int willgate_main(std::span<const std::string_view> args) {
             return wg::gateway::kExitOk;
         case CommandLine::Action::Passwd:
             return wg::gateway::passwd_command();
+        case CommandLine::Action::Credentials:
+            return wg::gateway::credentials_command(command_line.credentials);
         case CommandLine::Action::CheckConfig:
         case CommandLine::Action::Run:
             break;

@@ -194,3 +194,44 @@ TEST_CASE("bad_arguments_are_usage_errors", "[unit][cli]") {
     CHECK(usage_error({"--version", "--help"}) == "--help cannot be combined with --version");
     CHECK(usage_error({"--version=2"}) == "--version takes no value");
 }
+
+TEST_CASE("credentials_takes_a_profile_and_its_options", "[unit][cli]") {
+    const CommandLine command_line =
+        parse({"credentials", "huawei_iotda", "--device-id", "dev_1", "--secret=12345678", "--timestamp",
+               "2025041401", "--check-timestamp", "0"});
+    CHECK(command_line.action == CommandLine::Action::Credentials);
+    CHECK(command_line.credentials.profile == "huawei_iotda");
+    CHECK(command_line.credentials.device_id == "dev_1");
+    CHECK(command_line.credentials.secret == "12345678");
+    CHECK(command_line.credentials.timestamp == "2025041401");
+    CHECK(command_line.credentials.check_timestamp == false);
+
+    const CommandLine minimal = parse({"credentials", "huawei_iotda", "--secret", "-", "--device-id", "d"});
+    CHECK(minimal.credentials.secret == "-");  // read from stdin by the command
+    CHECK_FALSE(minimal.credentials.timestamp);
+    CHECK_FALSE(minimal.credentials.check_timestamp);
+    CHECK(parse({"credentials", "huawei_iotda", "--device-id", "a", "--device-id", "b", "--secret", "s",
+                 "--check-timestamp=1"})
+              .credentials.device_id == "b");  // last one wins
+    CHECK(wg::gateway::usage().find("willgate credentials huawei_iotda") != std::string::npos);
+}
+
+TEST_CASE("bad_credentials_arguments_are_usage_errors", "[unit][cli]") {
+    CHECK(usage_error({"credentials"}).find("needs a profile") != std::string::npos);
+    CHECK(usage_error({"credentials", "--device-id", "d"}).find("needs a profile") != std::string::npos);
+    CHECK(usage_error({"credentials", "aws_iot", "--device-id", "d", "--secret", "s"}).find("\"aws_iot\"") !=
+          std::string::npos);
+    CHECK(usage_error({"credentials", "huawei_iotda", "--secret", "s"}) == "credentials needs --device-id");
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id", "d"}) == "credentials needs --secret");
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id", "d", "--secret"}) == "--secret needs a value");
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id=", "--secret", "s"}) ==
+          "--device-id needs a non-empty value");
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id", "d", "--secret", "s", "--check-timestamp", "2"})
+              .find("0 or 1") != std::string::npos);
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id", "d", "--secret", "s", "--port", "1"})
+              .find("unknown option \"--port\"") != std::string::npos);
+    CHECK(usage_error({"credentials", "huawei_iotda", "--device-id", "d", "--secret", "s", "extra"})
+              .find("unexpected argument \"extra\"") != std::string::npos);
+    // Only as the first argument.
+    CHECK(usage_error({"--port", "1", "credentials"}).find("unexpected argument") != std::string::npos);
+}
