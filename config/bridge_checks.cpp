@@ -1,5 +1,6 @@
 #include "config/bridge_checks.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -164,7 +165,17 @@ std::optional<KeyProblem> find_bridge_problem(const Bridge& bridge, const std::s
                                                          std::to_string(bridge.reconnect_initial_ms) + ")"};
     if (!bridge.password.empty() && bridge.username.empty() && bridge.mqtt_version != "5")
         return KeyProblem{key + ".password", "MQTT 3.1.1 allows a password only with a username"};
-    if (bridge.forward.empty() && bridge.downlink.empty() && bridge.liveness.topic.empty())
+    if (bridge.profile == "aws_iot" && bridge.aws_iot.thing_name.empty())
+        return KeyProblem{key + ".aws_iot.thing_name",
+                          "missing: profile \"aws_iot\" needs [bridge.aws_iot] thing_name (the gateway's thing)"};
+    if (bridge.profile == "huawei_iotda") {
+        if (bridge.huawei_iotda.device_id.empty())
+            return KeyProblem{key + ".huawei_iotda.device_id",
+                              "missing: profile \"huawei_iotda\" needs [bridge.huawei_iotda] device_id and secret"};
+        if (bridge.huawei_iotda.secret.empty())
+            return KeyProblem{key + ".huawei_iotda.secret", "missing: the gateway device's secret from the IoTDA console"};
+    }
+    if (bridge.profile == "generic" && bridge.forward.empty() && bridge.downlink.empty() && bridge.liveness.topic.empty())
         return KeyProblem{key + ".forward",
                           "the bridge has nothing to do: give it a [[bridge.forward]] rule, a [[bridge.downlink]] rule "
                           "or a [bridge.liveness] topic"};
@@ -198,6 +209,99 @@ std::optional<std::string> check_liveness_template(std::string_view topic) {
             return "unknown placeholder at \"" + std::string{topic.substr(open)} + "\" (the only one is {client_id})";
     }
     return std::nullopt;
+}
+
+namespace {
+
+bool name_characters(std::string_view text, std::string_view extra) {
+    return std::all_of(text.begin(), text.end(), [extra](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               extra.find(c) != std::string_view::npos;
+    });
+}
+
+// Whether `placeholder` appears in `topic` only as whole levels; `count` gets how often.
+bool whole_levels(std::string_view topic, std::string_view placeholder, int& count) {
+    count = 0;
+    for (std::size_t at = topic.find(placeholder); at != std::string_view::npos; at = topic.find(placeholder, at + 1)) {
+        ++count;
+        const std::size_t end = at + placeholder.size();
+        if ((at > 0 && topic[at - 1] != '/') || (end < topic.size() && topic[end] != '/')) return false;
+    }
+    return true;
+}
+
+std::optional<std::string> check_placeholder_topic(std::string_view topic, bool client_id_required) {
+    if (topic.empty()) return "must not be empty";
+    if (topic.find_first_of("+#") != std::string_view::npos) return "a topic template cannot contain + or #";
+    int clients = 0;
+    int requests = 0;
+    if (!whole_levels(topic, "{client_id}", clients) || !whole_levels(topic, "{request_id}", requests))
+        return "{client_id} and {request_id} must each be a whole topic level (\"devices/{client_id}/...\")";
+    if (requests != 1) return "must contain {request_id} once";
+    if (clients > 1 || (client_id_required && clients != 1)) return "must contain {client_id} once";
+    std::string rest{topic};
+    for (const std::string_view known : {std::string_view{"{client_id}"}, std::string_view{"{request_id}"}})
+        for (std::size_t at = rest.find(known); at != std::string::npos; at = rest.find(known)) rest.erase(at, known.size());
+    if (rest.find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {request_id}";
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> check_bridge_profile(std::string_view profile) {
+    if (profile == "generic" || profile == "aws_iot" || profile == "huawei_iotda") return std::nullopt;
+    return "unknown profile \"" + std::string{profile} + "\" (expected generic, aws_iot or huawei_iotda)";
+}
+
+std::optional<std::string> check_aws_thing_name(std::string_view name) {
+    if (name.empty() || name.size() > 128 || !name_characters(name, ":_-"))
+        return "must be 1 to 128 characters out of A-Z a-z 0-9 : _ - (an AWS IoT thing name)";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_aws_thing_prefix(std::string_view prefix) {
+    if (prefix.size() > 64 || !name_characters(prefix, ":_-"))
+        return "must be at most 64 characters out of A-Z a-z 0-9 : _ - (the start of a thing name)";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_aws_shadow_mode(std::string_view mode) {
+    if (mode == "named" || mode == "classic" || mode == "none") return std::nullopt;
+    return "expected \"named\" (a named shadow of thing_name per device), \"classic\" (a thing per device) or "
+           "\"none\"";
+}
+
+std::optional<std::string> check_iotda_device_id(std::string_view id) {
+    if (id.empty() || id.size() > 128 || !name_characters(id, "_-"))
+        return "must be 1 to 128 characters out of A-Z a-z 0-9 _ - (an IoTDA device id)";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_iotda_service_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return "must be 1 to 64 characters (a service id of the product model)";
+    if (std::any_of(id.begin(), id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+        return "contains a control character";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_iotda_sub_device_template(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    if (text.find("{client_id}") == std::string_view::npos)
+        return "must contain {client_id} (or be \"\" to use only [bridge.huawei_iotda.sub_devices])";
+    std::string rest{text};
+    for (const std::string_view known : {std::string_view{"{client_id}"}, std::string_view{"{gateway_id}"}})
+        for (std::size_t at = rest.find(known); at != std::string::npos; at = rest.find(known)) rest.erase(at, known.size());
+    if (rest.find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {gateway_id}";
+    return std::nullopt;
+}
+
+std::optional<std::string> check_iotda_command_topic(std::string_view topic) {
+    return check_placeholder_topic(topic, true);
+}
+
+std::optional<std::string> check_iotda_response_topic(std::string_view topic) {
+    return check_placeholder_topic(topic, false);
 }
 
 std::optional<KeyProblem> find_bridges_problem(const std::vector<Bridge>& bridges, const Storage& storage) {

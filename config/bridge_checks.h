@@ -43,6 +43,24 @@ std::optional<std::string> check_topic_filter(std::string_view filter);
 // A topic template for `filter` (a forward rule's remote topic, a downlink rule's local
 // topic): text, {topic}, and {N} for N in 1..(number of wildcards in filter); no + or #.
 std::optional<std::string> check_remote_template(std::string_view remote, std::string_view filter);
+// "generic", "aws_iot" or "huawei_iotda".
+std::optional<std::string> check_bridge_profile(std::string_view profile);
+// An AWS IoT thing name: 1..128 of A-Z a-z 0-9 : _ - (UpdateThingShadow's thingName pattern).
+std::optional<std::string> check_aws_thing_name(std::string_view name);
+// Empty or the start of a thing name (at most 64 characters of the same set).
+std::optional<std::string> check_aws_thing_prefix(std::string_view prefix);
+// "named", "classic" or "none".
+std::optional<std::string> check_aws_shadow_mode(std::string_view mode);
+// An IoTDA device id: 1..128 of A-Z a-z 0-9 _ -.
+std::optional<std::string> check_iotda_device_id(std::string_view id);
+// An IoTDA service id: 1..64 characters, no control characters.
+std::optional<std::string> check_iotda_service_id(std::string_view id);
+// "" or a template with {client_id} (and optionally {gateway_id}).
+std::optional<std::string> check_iotda_sub_device_template(std::string_view text);
+// A local topic with {client_id} and {request_id}, each a whole level; no + or #.
+std::optional<std::string> check_iotda_command_topic(std::string_view topic);
+// A local topic with {request_id} (and optionally {client_id}) as whole levels; no + or #.
+std::optional<std::string> check_iotda_response_topic(std::string_view topic);
 // A liveness topic template: text and {client_id}; no + or #.
 std::optional<std::string> check_liveness_template(std::string_view topic);
 

@@ -1,6 +1,7 @@
 #include "config/bridge_reader.h"
 
 #include <array>
+#include <span>
 #include <vector>
 
 #include "config/bridge_checks.h"
@@ -9,14 +10,19 @@
 namespace wg::config {
 namespace {
 
-constexpr std::array<std::string_view, 34> kBridgeKeys{
+constexpr std::array<std::string_view, 37> kBridgeKeys{
     "name",          "address",       "mqtt_version",  "client_id",   "username",
     "password",      "keep_alive",    "clean_session", "ca_file",     "cert_file",
     "key_file",      "alpn",          "server_name",   "verify",      "will_topic",
     "will_payload",  "will_qos",      "will_retain",   "birth_topic", "birth_payload",
     "birth_qos",     "birth_retain",  "reconnect_initial_ms", "reconnect_max_ms", "max_inflight",
     "outbox_max_messages", "outbox_max_bytes", "forward", "downlink", "liveness", "session_expiry",
-    "max_messages_per_second", "max_bytes_per_second"};
+    "max_messages_per_second", "max_bytes_per_second", "profile", "aws_iot", "huawei_iotda"};
+constexpr std::array<std::string_view, 3> kAwsIotKeys{"thing_name", "shadow", "device_thing_prefix"};
+constexpr std::array<std::string_view, 8> kHuaweiIotdaKeys{"device_id",     "secret",        "check_timestamp",
+                                                           "sub_device_id", "sub_devices",   "telemetry",
+                                                           "command_topic", "response_topic"};
+constexpr std::array<std::string_view, 3> kHuaweiTelemetryKeys{"local", "client_id", "service_id"};
 constexpr std::array<std::string_view, 4> kForwardKeys{"local", "remote", "qos", "retain"};
 constexpr std::array<std::string_view, 4> kDownlinkKeys{"remote", "local", "qos", "retain"};
 constexpr std::array<std::string_view, 3> kLivenessKeys{"topic", "qos", "retain"};
@@ -59,10 +65,12 @@ private:
         Bridge bridge;
         if (table.get("name") == nullptr) fail(line_of(table), key + ".name", "missing (every bridge needs a name)");
         read_string(table, key, "name", check_bridge_name, bridge.name);
+        read_string(table, key, "profile", check_bridge_profile, bridge.profile);
         bridge.addresses = read_strings(table, key, "address", check_bridge_address, true);
         read_string(table, key, "mqtt_version", check_mqtt_version, bridge.mqtt_version);
         read_string(table, key, "client_id", check_client_id, bridge.client_id);
-        if (bridge.client_id.empty()) bridge.client_id = "willgate-" + bridge.name;
+        // aws_iot: the thing name; huawei_iotda: computed from the device id.
+        if (bridge.client_id.empty() && bridge.profile == "generic") bridge.client_id = "willgate-" + bridge.name;
         read_string(table, key, "username", any_string, bridge.username);
         read_string(table, key, "password", any_string, bridge.password);
         read_integer(table, key, "keep_alive", kBridgeKeepAliveRange, bridge.keep_alive);
@@ -91,8 +99,11 @@ private:
         std::vector<const toml::table*> rules = read_forward(table, key, bridge);
         std::vector<const toml::table*> downlinks = read_downlink(table, key, bridge);
         const toml::table* liveness = read_liveness(table, key, bridge);
+        const toml::table* profile = read_aws_iot(table, key, bridge);
+        if (const toml::table* huawei = read_huawei_iotda(table, key, bridge)) profile = huawei;
         if (const auto problem = find_bridge_problem(bridge, key))
-            fail(problem_line(table, rules, downlinks, liveness, key, problem->key), problem->key, problem->message);
+            fail(problem_line(table, rules, downlinks, liveness, profile, key, problem->key), problem->key,
+                 problem->message);
         return bridge;
     }
 
@@ -166,10 +177,79 @@ private:
         return liveness;
     }
 
+    // A sub-table such as [bridge.aws_iot]; null when absent.
+    const toml::table* sub_table(const toml::table& table, const std::string& key, std::string_view name,
+                                 std::span<const std::string_view> keys) const {
+        const toml::node* node = table.get(name);
+        if (node == nullptr) return nullptr;
+        const toml::table* sub = node->as_table();
+        const std::string sub_key = key + "." + std::string{name};
+        if (sub == nullptr)
+            fail(line_of(*node), sub_key, "expected a table ([bridge." + std::string{name} + "]), got " + describe_type(*node));
+        if (!keys.empty()) reject_unknown_keys(*sub, sub_key, keys);  // none: any key (sub_devices)
+        return sub;
+    }
+
+    const toml::table* read_aws_iot(const toml::table& table, const std::string& key, Bridge& bridge) const {
+        const toml::table* aws = sub_table(table, key, "aws_iot", kAwsIotKeys);
+        if (aws == nullptr) return nullptr;
+        const std::string aws_key = key + ".aws_iot";
+        read_string(*aws, aws_key, "thing_name", check_aws_thing_name, bridge.aws_iot.thing_name);
+        read_string(*aws, aws_key, "shadow", check_aws_shadow_mode, bridge.aws_iot.shadow);
+        read_string(*aws, aws_key, "device_thing_prefix", check_aws_thing_prefix, bridge.aws_iot.device_thing_prefix);
+        return aws;
+    }
+
+    const toml::table* read_huawei_iotda(const toml::table& table, const std::string& key, Bridge& bridge) const {
+        const toml::table* huawei = sub_table(table, key, "huawei_iotda", kHuaweiIotdaKeys);
+        if (huawei == nullptr) return nullptr;
+        const std::string huawei_key = key + ".huawei_iotda";
+        HuaweiIotda& settings = bridge.huawei_iotda;
+        read_string(*huawei, huawei_key, "device_id", check_iotda_device_id, settings.device_id);
+        read_string(*huawei, huawei_key, "secret", any_string, settings.secret);
+        read_bool(*huawei, huawei_key, "check_timestamp", settings.check_timestamp);
+        read_string(*huawei, huawei_key, "sub_device_id", check_iotda_sub_device_template, settings.sub_device_id);
+        read_string(*huawei, huawei_key, "command_topic", check_iotda_command_topic, settings.command_topic);
+        read_string(*huawei, huawei_key, "response_topic", check_iotda_response_topic, settings.response_topic);
+        if (const toml::table* devices = sub_table(*huawei, huawei_key, "sub_devices", {})) {
+            for (const auto& [client_id, value] : *devices) {
+                const toml::value<std::string>* id = value.as_string();
+                const std::string device_key = huawei_key + ".sub_devices." + std::string{client_id.str()};
+                if (id == nullptr) fail(line_of(value), device_key, "expected a string (the IoTDA sub-device id), got " + describe_type(value));
+                if (auto problem = check_iotda_device_id(id->get())) fail(line_of(value), device_key, *problem);
+                settings.sub_devices.emplace(std::string{client_id.str()}, id->get());
+            }
+        }
+        if (const toml::node* node = huawei->get("telemetry")) {
+            const toml::array* array = node->as_array();
+            if (array == nullptr)
+                fail(line_of(*node), huawei_key + ".telemetry",
+                     "expected an array of tables ([[bridge.huawei_iotda.telemetry]]), got " + describe_type(*node));
+            for (std::size_t i = 0; i < array->size(); ++i) {
+                const toml::node& element = *array->get(i);
+                const std::string rule_key = huawei_key + ".telemetry[" + std::to_string(i) + "]";
+                const toml::table* rule_table = element.as_table();
+                if (rule_table == nullptr)
+                    fail(line_of(element), rule_key, "expected a table ([[bridge.huawei_iotda.telemetry]]), got " + describe_type(element));
+                reject_unknown_keys(*rule_table, rule_key, kHuaweiTelemetryKeys);
+                for (const char* required : {"local", "service_id"})
+                    if (rule_table->get(required) == nullptr) fail(line_of(*rule_table), rule_key + "." + required, "missing");
+                HuaweiTelemetry rule;
+                read_string(*rule_table, rule_key, "local", check_topic_filter, rule.local);
+                read_string(*rule_table, rule_key, "client_id", any_string, rule.client_id);
+                read_string(*rule_table, rule_key, "service_id", check_iotda_service_id, rule.service_id);
+                if (auto problem = check_remote_template(rule.client_id, rule.local))
+                    fail(line_of(*rule_table), rule_key + ".client_id", *problem);
+                settings.telemetry.push_back(std::move(rule));
+            }
+        }
+        return huawei;
+    }
+
     // The line of the key a problem names: "bridge[0].forward[1].remote", "bridge[0].key_file".
     std::size_t problem_line(const toml::table& table, const std::vector<const toml::table*>& rules,
                              const std::vector<const toml::table*>& downlinks, const toml::table* liveness,
-                             const std::string& key, const std::string& problem_key) const {
+                             const toml::table* profile, const std::string& key, const std::string& problem_key) const {
         std::string_view rest = std::string_view{problem_key}.substr(key.size());
         const toml::table* where = &table;
         for (const auto& [prefix, tables] : {std::pair{std::string_view{".forward["}, &rules},
@@ -182,6 +262,12 @@ private:
         if (rest.starts_with(".liveness") && liveness != nullptr) {
             where = liveness;
             rest = rest.substr(9);
+        }
+        for (const std::string_view name : {std::string_view{".aws_iot"}, std::string_view{".huawei_iotda"}}) {
+            if (rest.starts_with(name) && profile != nullptr) {
+                where = profile;
+                rest = rest.substr(name.size());
+            }
         }
         if (rest.starts_with('.'))
             if (const toml::node* node = where->get(rest.substr(1))) return line_of(*node);

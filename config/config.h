@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -94,12 +95,44 @@ struct BridgeLiveness {
     bool retain = true;
 };
 
+// profile = "aws_iot": AWS IoT Core.
+struct AwsIot {
+    std::string thing_name;            // the gateway's thing (required); the default client id
+    std::string shadow = "named";      // device liveness: "named" (a named shadow of thing_name per
+                                       // device), "classic" (the classic shadow of a thing per device),
+                                       // "none"
+    std::string device_thing_prefix;   // "classic": a device's thing is this + its (escaped) client id
+};
+
+// profile = "huawei_iotda": a field device's telemetry as IoTDA sub-device properties.
+struct HuaweiTelemetry {
+    std::string local;                 // local topic filter
+    std::string client_id = "{1}";     // the device's client id from the topic: {topic}, {1}, {2}, ...
+    std::string service_id;            // the service of its product model (required)
+};
+
+// profile = "huawei_iotda": Huawei Cloud IoTDA, the gateway as an IoTDA gateway device.
+struct HuaweiIotda {
+    std::string device_id;             // the gateway's device id (required)
+    std::string secret;                // its secret (required)
+    bool check_timestamp = true;       // password sign type 1 (the platform checks the hour)
+    std::string sub_device_id = "{client_id}";  // template: {client_id}, {gateway_id}; "" = table only
+    std::map<std::string, std::string> sub_devices;  // client id -> sub-device id (wins over the template)
+    std::vector<HuaweiTelemetry> telemetry;
+    std::string command_topic = "devices/{client_id}/commands/{request_id}";
+    std::string response_topic = "devices/{client_id}/commands/{request_id}/response";
+};
+
 // A connection to a cloud MQTT broker with its durable outbox.
 struct Bridge {
     std::string name;                      // unique; names the outbox and the log lines
+    std::string profile = "generic";       // "generic", "aws_iot", "huawei_iotda"
+    AwsIot aws_iot;
+    HuaweiIotda huawei_iotda;
     std::vector<std::string> addresses;    // "ssl://host:8883", "tcp://host:1883"; tried in turn
     std::string mqtt_version = "3.1.1";    // "3.1.1" or "5"
-    std::string client_id;                 // "" = "willgate-" + name
+    std::string client_id;                 // "" = "willgate-" + name (aws_iot: thing_name; huawei_iotda:
+                                           // computed)
     std::string username;
     std::string password;
     std::uint16_t keep_alive = 60;         // seconds; 0 = none

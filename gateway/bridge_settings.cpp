@@ -1,5 +1,8 @@
 #include "gateway/bridge_settings.h"
 
+#include "bridge/profiles/aws_iot_profile.h"
+#include "bridge/profiles/huawei_iotda_profile.h"
+
 namespace wg::gateway {
 
 bridge::BridgeSettings bridge_settings(const config::Bridge& bridge) {
@@ -33,6 +36,34 @@ bridge::BridgeSettings bridge_settings(const config::Bridge& bridge) {
         settings.downlink.push_back(bridge::DownlinkRuleSettings{rule.remote, rule.local, rule.qos, rule.retain});
     settings.liveness = bridge::LivenessSettings{bridge.liveness.topic, bridge.liveness.qos, bridge.liveness.retain};
     return settings;
+}
+
+
+std::unique_ptr<bridge::CloudProfile> bridge_profile(const config::Bridge& bridge) {
+    if (bridge.profile == "aws_iot") {
+        bridge::aws::AwsIotSettings aws;
+        aws.thing_name = bridge.aws_iot.thing_name;
+        aws.shadows = bridge.aws_iot.shadow != "none";
+        aws.mode = bridge.aws_iot.shadow == "classic" ? bridge::aws::ShadowMode::ClassicShadowPerDevice
+                                                      : bridge::aws::ShadowMode::NamedShadowOfGateway;
+        aws.device_thing_prefix = bridge.aws_iot.device_thing_prefix;
+        return std::make_unique<bridge::aws::AwsIotProfile>(std::move(aws));
+    }
+    if (bridge.profile == "huawei_iotda") {
+        const config::HuaweiIotda& config = bridge.huawei_iotda;
+        bridge::huawei::HuaweiIotdaSettings huawei;
+        huawei.device_id = config.device_id;
+        huawei.secret = config.secret;
+        huawei.check_timestamp = config.check_timestamp;
+        huawei.devices.table = config.sub_devices;
+        huawei.devices.template_text = config.sub_device_id;
+        for (const config::HuaweiTelemetry& rule : config.telemetry)
+            huawei.telemetry.push_back(bridge::huawei::TelemetryRule{rule.local, rule.client_id, rule.service_id});
+        huawei.command_topic = config.command_topic;
+        huawei.response_topic = config.response_topic;
+        return std::make_unique<bridge::huawei::HuaweiIotdaProfile>(std::move(huawei));
+    }
+    return std::make_unique<bridge::GenericProfile>();
 }
 
 }  // namespace wg::gateway

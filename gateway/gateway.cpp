@@ -135,7 +135,7 @@ int run(const config::Config& config) {
             auto reader = std::make_unique<store::StoredOutboxReader>(store->path(), settings.name, outbox_reader_options);
             auto& cloud = bridges.add(std::make_unique<bridge::CloudBridge>(
                 std::move(settings), clock, *store, std::move(reader),
-                bridge::BridgePorts{&*stored_liveness, &downlink_publisher}));
+                bridge::BridgePorts{&*stored_liveness, &downlink_publisher}, bridge_profile(bridge_config)));
             broker.add_message_tap(cloud.tap());
         }
         // Commits are reported on the writer thread; the broker hears of them on
