@@ -45,6 +45,18 @@ std::string reason_text(int reason) {
     return mqtt::exception::reason_code_str(reason) + " (" + hex + ")";
 }
 
+// MQTT 3.1.1 CONNACK return codes (3.2.2.3), which Paho reports as its return code.
+const char* connack_refusal(int code) {
+    switch (code) {
+        case 1: return "the cloud refused the connection: unacceptable protocol version";
+        case 2: return "the cloud refused the connection: client identifier rejected";
+        case 3: return "the cloud refused the connection: server unavailable";
+        case 4: return "the cloud refused the connection: bad user name or password";
+        case 5: return "the cloud refused the connection: not authorized (check the credentials)";
+        default: return nullptr;
+    }
+}
+
 std::string milliseconds_text(std::chrono::milliseconds delay) { return std::to_string(delay.count()) + " ms"; }
 
 // The profile's adjustments, logged.
@@ -287,6 +299,7 @@ void CloudBridge::handle(const Event& event) {
                     why = error.what();
                 }
                 connect_token_.reset();
+                if (const char* refusal = connack_refusal(event.code)) why += std::string{" ("} + refusal + ")";
                 on_disconnected(explain_failure(why), false);
             }
             return;

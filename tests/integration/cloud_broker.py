@@ -47,14 +47,20 @@ class Cloud:
     when ``certificates`` is given); ``plain_port``: a plain listener for the
     test's own subscribers."""
 
-    def __init__(self, workdir: Path, certificates: Certificates | None = None, acl: list[str] | None = None):
-        """``acl``: Mosquitto acl_file lines for anonymous clients (a topic not granted is refused)."""
+    def __init__(self, workdir: Path, certificates: Certificates | None = None, acl: list[str] | None = None,
+                 passwords: dict[str, str] | None = None, identity_as_username: bool = False):
+        """``acl``: Mosquitto acl_file lines (before any ``user`` line: anonymous clients; a topic not
+        granted is refused). ``passwords``: user name -> password for a password_file (the bridge's
+        listener then refuses other credentials). ``identity_as_username``: the client
+        certificate's CN is the user name (for ``user`` lines of the ACL)."""
         self.workdir = workdir
         self.acl = acl
+        self.passwords = passwords
+        self.identity_as_username = identity_as_username
         workdir.mkdir(parents=True, exist_ok=True)
         self.certificates = certificates
         self.port = free_port()
-        self.plain_port = free_port() if certificates else self.port
+        self.plain_port = free_port() if certificates or passwords is not None else self.port
         self.process: Broker | None = None
         self.runs = 0
 
@@ -66,12 +72,29 @@ class Cloud:
         if self.acl is not None:
             acl_file = self.workdir / "acl"
             acl_file.write_text("\n".join(self.acl) + "\n")
-            lines.append(f"acl_file {acl_file}")
-        if self.certificates:
+            if self.passwords is None:
+                lines.append(f"acl_file {acl_file}")
+        if self.passwords is not None:
+            password_file = self.workdir / "passwords"
+            password_file.write_text("")
+            for user, password in self.passwords.items():
+                subprocess.run(["mosquitto_passwd", "-b", str(password_file), user, password], check=True,
+                               capture_output=True)
+            # Anonymous clients (the test's own) on the plain listener; the bridge's needs a password.
+            lines = [l for l in lines if l != "allow_anonymous true"]
+            lines += ["per_listener_settings true", f"listener {self.plain_port} 127.0.0.1", "allow_anonymous true"]
+            if self.acl is not None:
+                lines.append(f"acl_file {self.workdir / 'acl'}")
+            lines += [f"listener {self.port} 127.0.0.1", "allow_anonymous false", f"password_file {password_file}"]
+            if self.acl is not None:
+                lines.append(f"acl_file {self.workdir / 'acl'}")
+        elif self.certificates:
             c = self.certificates
             lines += [f"listener {self.plain_port} 127.0.0.1",
                       f"listener {self.port} 127.0.0.1", f"cafile {c.ca}", f"certfile {c.server_cert}",
                       f"keyfile {c.server_key}", "require_certificate true"]
+            if self.identity_as_username:
+                lines.append("use_identity_as_username true")
         else:
             lines.insert(0, f"listener {self.port} 127.0.0.1")
         return "\n".join(lines) + "\n"

@@ -156,3 +156,74 @@ TEST_CASE("downlink_liveness_and_session_errors_name_the_line_and_key", "[unit][
     CHECK(parse_error(head + "max_messages_per_second = -1\n") ==
           "test.toml:4: bridge[0].max_messages_per_second: must be between 0 and 1000000, got -1");
 }
+
+TEST_CASE("cloud_profiles_are_read_with_their_tables", "[unit][config]") {
+    const auto config = wg::config::parse_config(R"(
+[[bridge]]
+name = "aws"
+profile = "aws_iot"
+address = "ssl://abc-ats.iot.eu-west-1.amazonaws.com:8883"
+[bridge.aws_iot]
+thing_name = "hall-7"
+shadow = "classic"
+device_thing_prefix = "hall-7-"
+
+[[bridge]]
+name = "iotda"
+profile = "huawei_iotda"
+address = "ssl://iot-mqtts.cn-north-4.myhuaweicloud.com:8883"
+[bridge.huawei_iotda]
+device_id = "gw_0001"
+secret = "s3cret"
+check_timestamp = false
+sub_device_id = "{gateway_id}_{client_id}"
+[bridge.huawei_iotda.sub_devices]
+"meter/1" = "meter_1"
+[[bridge.huawei_iotda.telemetry]]
+local = "devices/+/telemetry"
+service_id = "Sensor"
+)", "test.toml");
+    REQUIRE(config.bridges.size() == 2);
+    const auto& aws = config.bridges[0];
+    CHECK(aws.profile == "aws_iot");
+    CHECK(aws.client_id.empty());  // the thing name, set by the profile
+    CHECK(aws.aws_iot.thing_name == "hall-7");
+    CHECK(aws.aws_iot.shadow == "classic");
+    CHECK(aws.aws_iot.device_thing_prefix == "hall-7-");
+    const auto& iotda = config.bridges[1].huawei_iotda;
+    CHECK(iotda.device_id == "gw_0001");
+    CHECK_FALSE(iotda.check_timestamp);
+    CHECK(iotda.sub_device_id == "{gateway_id}_{client_id}");
+    CHECK(iotda.sub_devices.at("meter/1") == "meter_1");
+    REQUIRE(iotda.telemetry.size() == 1);
+    CHECK(iotda.telemetry[0].client_id == "{1}");
+    CHECK(iotda.telemetry[0].service_id == "Sensor");
+    CHECK(iotda.command_topic == "devices/{client_id}/commands/{request_id}");
+}
+
+TEST_CASE("cloud_profile_errors_name_the_line_and_key", "[unit][config]") {
+    const std::string head = "[[bridge]]\nname = \"c\"\naddress = \"ssl://x:8883\"\n";
+    CHECK(parse_error(head + "profile = \"azure\"\n") ==
+          "test.toml:4: bridge[0].profile: unknown profile \"azure\" (expected generic, aws_iot or huawei_iotda)");
+    CHECK(parse_error(head + "profile = \"aws_iot\"\n") ==
+          "test.toml:1: bridge[0].aws_iot.thing_name: missing: profile \"aws_iot\" needs [bridge.aws_iot] thing_name "
+          "(the gateway's thing)");
+    CHECK(parse_error(head + "profile = \"aws_iot\"\n[bridge.aws_iot]\nthing_name = \"a b\"\n") ==
+          "test.toml:6: bridge[0].aws_iot.thing_name: must be 1 to 128 characters out of A-Z a-z 0-9 : _ - (an AWS IoT "
+          "thing name)");
+    CHECK(parse_error(head + "profile = \"aws_iot\"\n[bridge.aws_iot]\nthing_name = \"t\"\nshadow = \"all\"\n")
+              .starts_with("test.toml:7: bridge[0].aws_iot.shadow: expected \"named\""));
+    CHECK(parse_error(head + "profile = \"huawei_iotda\"\n[bridge.huawei_iotda]\ndevice_id = \"gw\"\n") ==
+          "test.toml:5: bridge[0].huawei_iotda.secret: missing: the gateway device's secret from the IoTDA console");
+    CHECK(parse_error(head + "profile = \"huawei_iotda\"\n[bridge.huawei_iotda]\ndevice_id = \"gw\"\nsecret = \"s\"\n"
+                             "command_topic = \"cmd/{client_id}\"\n") ==
+          "test.toml:8: bridge[0].huawei_iotda.command_topic: must contain {request_id} once");
+    CHECK(parse_error(head + "profile = \"huawei_iotda\"\n[bridge.huawei_iotda]\ndevice_id = \"gw\"\nsecret = \"s\"\n"
+                             "[[bridge.huawei_iotda.telemetry]]\nlocal = \"d/+/t\"\nclient_id = \"{2}\"\nservice_id = \"S\"\n") ==
+          "test.toml:8: bridge[0].huawei_iotda.telemetry[0].client_id: {2} refers to wildcard 2, but the filter \"d/+/t\" "
+          "has 1");
+    CHECK(parse_error(head + "profile = \"huawei_iotda\"\n[bridge.huawei_iotda]\ndevice_id = \"gw\"\nsecret = \"s\"\n"
+                             "[bridge.huawei_iotda.sub_devices]\n\"m\" = \"bad id!\"\n") ==
+          "test.toml:9: bridge[0].huawei_iotda.sub_devices.m: must be 1 to 128 characters out of A-Z a-z 0-9 _ - (an "
+          "IoTDA device id)");
+}
