@@ -5,6 +5,7 @@ Properties. The raw packet side lives in mqtt5.py, which re-exports these."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
@@ -72,7 +73,7 @@ class Paho5Client(PahoClient):
     def _on_message(self, client, userdata, msg):
         with self._cond:
             self.messages.append(Message5(msg.topic, bytes(msg.payload), msg.qos, bool(msg.retain),
-                                          bool(msg.dup), getattr(msg, "properties", None)))
+                                          bool(msg.dup), time.monotonic(), getattr(msg, "properties", None)))
             self._cond.notify_all()
 
     def _on_subscribe(self, client, userdata, mid, reasons, properties):
