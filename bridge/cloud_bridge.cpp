@@ -327,9 +327,9 @@ void CloudBridge::connect() {
     try {
         if (auto fresh = profile_->connect_settings(settings_, now_ms())) {
             if (fresh->client_id != client_id_) create_client(*fresh);
-            connect_options_ = std::make_unique<mqtt::connect_options>(paho_connect_options(*fresh));
+            connect_options_ = paho_connect_options(*fresh);
         }
-        if (!connect_options_) connect_options_ = std::make_unique<mqtt::connect_options>(paho_connect_options(settings_));
+        if (!connect_options_) connect_options_ = paho_connect_options(settings_);
         connect_token_ = client_->connect(*connect_options_, as_context(static_cast<std::int64_t>(attempt_)), *connect_listener_);
     } catch (const mqtt::exception& error) {
         on_disconnected(error.what(), false);

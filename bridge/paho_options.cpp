@@ -21,15 +21,15 @@ mqtt::create_options paho_create_options(const BridgeSettings& settings) {
     return mqtt::create_options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
 }
 
-mqtt::connect_options paho_connect_options(const BridgeSettings& settings) {
-    mqtt::connect_options options;
+std::unique_ptr<mqtt::connect_options> paho_connect_options(const BridgeSettings& settings) {
+    auto made = std::make_unique<mqtt::connect_options>();
+    mqtt::connect_options& options = *made;
     options.set_mqtt_version(settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
     if (settings.mqtt5) {
         options.set_clean_start(settings.clean_session);
         if (settings.session_expiry != 0)
             options.set_properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int>(settings.session_expiry)}});
-    }
-    else {
+    } else {
         options.set_clean_session(settings.clean_session);
     }
     options.set_servers(mqtt::string_collection::create(settings.addresses));
@@ -53,7 +53,7 @@ mqtt::connect_options paho_connect_options(const BridgeSettings& settings) {
         if (!settings.alpn.empty()) ssl.set_alpn_protos(settings.alpn);
         options.set_ssl(std::move(ssl));
     }
-    return options;
+    return made;
 }
 
 }  // namespace wg::bridge

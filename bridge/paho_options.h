@@ -5,6 +5,7 @@
 // gateway's Will, the in-flight window). Reconnecting is the bridge's own
 // (backoff.h), so Paho's automatic reconnect stays off.
 
+#include <memory>
 #include <string>
 
 #include <mqtt/connect_options.h>
@@ -16,8 +17,11 @@ namespace wg::bridge {
 
 mqtt::create_options paho_create_options(const BridgeSettings& settings);
 
-// (No TLS error handler: Paho C++ 1.2 calls it through a dangling pointer once
-// the options are copied; tls_probe.h explains TLS failures instead.)
-mqtt::connect_options paho_connect_options(const BridgeSettings& settings);
+// Built in place and never copied or moved: Paho C++ 1.2 keeps pointers into
+// the object (the CONNECT properties, the TLS error handler) that a copy or a
+// move leaves pointing at the old one, so MQTT 5's Session Expiry Interval went
+// missing. (No TLS error handler for the same reason; tls_probe.h explains TLS
+// failures instead.)
+std::unique_ptr<mqtt::connect_options> paho_connect_options(const BridgeSettings& settings);
 
 }  // namespace wg::bridge

@@ -121,21 +121,21 @@ def test_an_mqtt5_session_with_expiry_keeps_cloud_commands_while_the_gateway_is_
         config = (bridge_config(data_dir, f"tcp://127.0.0.1:{cloud.port}", forward=(), mqtt_version="5",
                                 clean_session=False, session_expiry=300, client_id="gw-session")
                   + downlink("cmd/gw1/#", "commands/{1}"))
-        gateway = broker_factory(config_text=config)
+        gateway = broker_factory(config_text=config, extra_args=("--data-dir", str(data_dir)))
         gateway.wait_for_log(r"bridge cloud: connected to", 20)
         app = cloud.subscriber("nothing/yet")
-        probe = clients_of(gateway).paho()
-        assert probe.subscribe("commands/#", 1) == [1]
-        wait_until(lambda: app.publish("cmd/gw1/probe", "p", qos=1) or probe.received("commands/probe"), 15,
+        # The device keeps a persistent session on the gateway, as one that must not miss commands does.
+        device = clients_of(gateway).paho(client_id="valve-session", clean_session=False)
+        assert device.subscribe("commands/#", 1) == [1]
+        wait_until(lambda: app.publish("cmd/gw1/probe", "p", qos=1) or device.received("commands/probe"), 15,
                    interval=0.5)
+        device.disconnect()
         gateway.stop()
         app.publish("cmd/gw1/reboot", "now", qos=1)  # queued by the cloud for the gateway's session
         again = broker_factory(config_text=config, extra_args=("--data-dir", str(data_dir)))
-        device = clients_of(again).paho()
-        assert device.subscribe("commands/#", 1) == [1]
-        # The bridge connects after the listener is up; the queued command comes once it has.
         again.wait_for_log(r"bridge cloud: connected to", 20)
-        device.wait_message("commands/reboot", b"now", timeout=15)
+        back = clients_of(again).paho(client_id="valve-session", clean_session=False)
+        back.wait_message("commands/reboot", b"now", timeout=15)
     finally:
         cloud.stop()
 
