@@ -440,15 +440,18 @@
       listeners.appendChild(el('li', null, listener.address + ': ' + listener.connections + ' open, ' + listener.accepted + ' accepted'));
     }
     if (!status.listeners.length) listeners.appendChild(el('li', { class: 'muted' }, 'none reported'));
-    showBridges(status.bridges || []);
+    showBridges(status.bridges || [], previous ? previous.bridges || [] : [], seconds);
   }
 
-  function showBridges(bridges) {
+  // `before`: the bridges of the previous broker event, `seconds` ago (for the rates).
+  function showBridges(bridges, before, seconds) {
     const box = $('bridges');
     clear(box);
     if (!bridges.length) { box.appendChild(el('p', { class: 'muted' }, 'no bridge configured')); return; }
     for (const bridge of bridges) {
       const state = bridge.connected ? 'connected' : 'disconnected';
+      const last = before.find((b) => b.name === bridge.name);
+      const rate = (name) => (last && seconds > 0 ? Math.max(0, bridge[name] - last[name]) / seconds : null);
       box.append(el('h3', null, bridge.name + ' ', el('span', { class: 'state ' + (bridge.connected ? 'online' : 'offline') }, state)),
         facts([
           ['Cloud', bridge.address],
@@ -456,6 +459,7 @@
           ['Backlog', bridge.backlog_messages.toLocaleString() + ' messages, ' + fmtBytes(bridge.backlog_bytes)],
           ['Oldest queued', bridge.oldest_queued_ms ? fmtAgo(bridge.oldest_queued_ms) : '\u2014'],
           ['Sent / acked', bridge.sent.toLocaleString() + ' / ' + bridge.acked.toLocaleString()],
+          ['Forwarding', fmtRate(rate('acked'))],
           ['Dropped / refused', bridge.dropped.toLocaleString() + ' / ' + bridge.rejected.toLocaleString()],
           ['Received (downlink)', (bridge.received || 0).toLocaleString()],
           ['Last error', bridge.last_error || '\u2014'],
