@@ -95,6 +95,7 @@ private:
     void pump();
     bool publish(const broker::OutboxRow& row);
     void settle(std::int64_t id, std::optional<std::string> refusal);
+    void queue_deletions(bool all);
     void refresh_status(bool force_log);
     void log_status();
     void await_acknowledgements();

@@ -12,7 +12,7 @@ public:
     void outbox_append(const std::string& bridge, OutboxEntry entry) override {
         appended.emplace_back(bridge, std::move(entry));
     }
-    std::uint64_t outbox_remove(const std::string&, std::int64_t) override { return 0; }
+    std::uint64_t outbox_remove(const std::string&, std::vector<std::int64_t>) override { return 0; }
     std::uint64_t outbox_reject(const std::string&, std::int64_t, std::string) override { return 0; }
     wg::broker::OutboxTotals outbox_totals(const std::string&) const override { return {}; }
     std::vector<std::pair<std::string, OutboxEntry>> appended;
