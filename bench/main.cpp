@@ -27,6 +27,27 @@ constexpr std::string_view kUsage =
     "  willstorm   --count 2000 --qos 0|1 [--inflight 256] [--rst] [--quiet-ms 2000]\n"
     "Every subcommand prints one line of JSON; see bench/README.md.\n";
 
+int dispatch_bridge(std::string_view command, wg::bench::Options& options) {
+    using namespace wg::bench;
+    using Run = std::string (*)(const BridgeLoadSettings&);
+    Run run = nullptr;
+    if (command == "bridge-forward") {
+        run = run_bridge_forward;
+    } else if (command == "bridge-ready") {
+        run = run_bridge_ready;
+    } else if (command == "bridge-publish") {
+        run = run_bridge_publish;
+    } else if (command == "bridge-receive") {
+        run = run_bridge_receive;
+    } else {
+        throw UsageError{"unknown subcommand \"" + std::string{command} + "\""};
+    }
+    const BridgeLoadSettings settings = parse_bridge(options, command);
+    options.check_all_used();
+    std::cout << run(settings) << std::endl;
+    return 0;
+}
+
 int dispatch(std::string_view command, wg::bench::Options& options) {
     using namespace wg::bench;
     if (command == "fanin") {
@@ -49,6 +70,8 @@ int dispatch(std::string_view command, wg::bench::Options& options) {
         const WillstormSettings settings = parse_willstorm(options);
         options.check_all_used();
         std::cout << run_willstorm(settings) << std::endl;
+    } else if (command.starts_with("bridge-")) {
+        return dispatch_bridge(command, options);
     } else {
         throw UsageError{"unknown subcommand \"" + std::string{command} + "\""};
     }

@@ -32,6 +32,7 @@ using mqtt_load::run_until;
 using mqtt_load::run_until_quiet;
 using mqtt_load::seconds_between;
 using mqtt_load::StopRequest;
+using mqtt_load::UniqueFd;
 using mqtt_load::UsageError;
 
 }  // namespace wg::bench

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "bench/mqtt_load.h"
 
@@ -76,6 +77,36 @@ struct WillstormSettings {
 };
 WillstormSettings parse_willstorm(Options& options);
 std::string run_willstorm(const WillstormSettings& settings);
+
+// The bridge scenarios: an edge broker (--port) forwards bench/# to a cloud broker
+// (--cloud-port, same --host) through its bridge. bridge-forward measures forwarding with
+// the cloud up; bridge-ready, bridge-publish and bridge-receive are the steps of an outage
+// that scripts/bench takes in turn, stopping and starting the cloud in between.
+struct BridgeLoadSettings {
+    sockaddr_in edge{};
+    sockaddr_in cloud{};
+    std::size_t publishers = 8;
+    std::size_t window = 64;  // unacknowledged QoS 1 PUBLISHes per publisher
+    std::size_t payload = 64;
+    std::uint64_t messages = 100000;  // in all, shared among the publishers
+    std::string session;              // the cloud subscriber's persistent session (client id)
+    std::int64_t quiet_ms = 2000;     // nothing new for this long: the rest is not coming
+    std::int64_t timeout_s = 60;
+};
+// `command` is the subcommand: each takes only the options it uses.
+BridgeLoadSettings parse_bridge(Options& options, std::string_view command);
+// The cloud subscriber, then a probe through the bridge, then the publishers; until every
+// acknowledged message arrived at the cloud (or nothing more came for --quiet-ms).
+std::string run_bridge_forward(const BridgeLoadSettings& settings);
+// Creates the persistent session --session on the cloud and waits for a probe to get
+// through the bridge, then disconnects: the session queues what comes while it is away.
+std::string run_bridge_ready(const BridgeLoadSettings& settings);
+// Publishes --messages on the edge and waits for every PUBACK.
+std::string run_bridge_publish(const BridgeLoadSettings& settings);
+// Waits for the cloud to accept connections (a TCP connect every millisecond), resumes the
+// session --session and counts what arrives: from the cloud being up to the first and to
+// the last message.
+std::string run_bridge_receive(const BridgeLoadSettings& settings);
 
 // Options every subcommand takes: --host (default 127.0.0.1) and --port (default 1883).
 sockaddr_in parse_target(Options& options);

@@ -16,7 +16,9 @@ SessionHandler::SessionHandler(EventLoop& loop, RoleSettings settings)
     for (std::size_t i = 0; i < settings_.count; ++i) {
         clients_.push_back(std::make_unique<MqttClient>(loop, *this, i));
         mqtt::ConnectFields fields;
-        fields.client_id = settings_.client_id_base + pid + "-" + std::to_string(i);
+        fields.client_id = settings_.client_id.empty()
+                               ? settings_.client_id_base + pid + "-" + std::to_string(i)
+                               : settings_.client_id;
         fields.keep_alive = settings_.keep_alive;
         fields.clean_session = settings_.clean_session;
         connect_packets_.push_back(mqtt::encode_connect(fields));

@@ -22,12 +22,13 @@ namespace wg::bench {
 
 struct RoleSettings {
     std::string name;            // for messages: "publisher", "subscriber", ...
-    std::string client_id_base;  // client i is <client_id_base><i>
+    std::string client_id_base;  // client i is <client_id_base><pid>-<i>
     std::size_t count = 1;
     std::uint16_t keep_alive = 60;
     std::string filter;    // subscribe to this after CONNACK; empty: no subscription
     std::uint8_t qos = 0;  // subscription QoS
     bool clean_session = true;
+    std::string client_id;  // if set (one client only): this exact id, e.g. to resume a session
 };
 
 class SessionHandler : public ClientHandler {

@@ -247,6 +247,7 @@ void CloudBridge::run() {
         }
         for (const Event& event : events) handle(event);
         events.clear();
+        queue_deletions(false);
         const auto time = std::chrono::steady_clock::now();
         if (state_ == State::Idle && time >= next_attempt_) connect();
         if (state_ == State::Connected && (retry_publish_at_ == SteadyTime{} || time >= retry_publish_at_)) {
@@ -266,6 +267,7 @@ void CloudBridge::run() {
 void CloudBridge::await_acknowledgements() {
     const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
     for (;;) {
+        queue_deletions(true);
         const bool acknowledgements_due = state_ == State::Connected && window_.in_flight() > 0;
         if (!acknowledgements_due && !window_.deletions_pending()) return;
         std::deque<Event> events;
@@ -426,6 +428,7 @@ void CloudBridge::on_cloud_message(const std::string& topic, const std::string& 
 
 void CloudBridge::on_disconnected(const std::string& why, bool was_connected) {
     state_ = State::Idle;
+    queue_deletions(true);
     window_.restart();
     draining_.reset();
     ++failures_;
@@ -524,12 +527,22 @@ void CloudBridge::settle(std::int64_t id, std::optional<std::string> refusal) {
                      *refusal + "; set aside in outbox_rejected");
         return;
     }
-    window_.settled(id, outbox_.outbox_remove(settings_.name, id));
+    window_.acknowledged(id);
     std::lock_guard lock{status_mutex_};
     ++status_.acked;
 }
 
+// Deletes acknowledged rows in batches (DeliveryWindow::deletions_due()), or
+// all that are left when `all`.
+void CloudBridge::queue_deletions(bool all) {
+    if (!window_.deletions_due() && !(all && window_.deletions_pending())) return;
+    std::vector<std::int64_t> ids = window_.take_deletions();
+    if (ids.empty()) return;
+    window_.deletions_queued(ids, outbox_.outbox_remove(settings_.name, ids));
+}
+
 void CloudBridge::refresh_status(bool force_log) {
+    queue_deletions(true);
     const auto now = std::chrono::steady_clock::now();
     next_status_refresh_ = now + kStatusRefresh;
     const auto totals = outbox_.outbox_totals(settings_.name);

@@ -27,7 +27,7 @@
 // tap() runs on the broker's thread; status() and notify_committed() on any.
 //
 // Errors: connection failures (refused, unreachable, TLS) are logged with the
-// cause and retried after an exponential back-off with jitter
+// cause and retried after a back-off with jitter that grows with the outage
 // (reconnect_initial .. reconnect_max); the local broker is never held up. A
 // message the cloud refuses for good (MQTT 5 PUBACK >= 0x80, or one Paho
 // cannot send at all) is moved to outbox_rejected with the reason, counted and
@@ -120,6 +120,7 @@ private:
     void pump();
     bool publish(const broker::OutboxRow& row);
     void settle(std::int64_t id, std::optional<std::string> refusal);
+    void queue_deletions(bool all);
     void refresh_status(bool force_log);
     void log_status();
     void await_acknowledgements();

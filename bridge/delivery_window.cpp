@@ -27,6 +27,16 @@ void DeliveryWindow::sent() {
     buffer_.pop_front();
 }
 
+void DeliveryWindow::acknowledged(std::int64_t id) {
+    in_flight_.erase(id);
+    settled_.insert(id);
+    unqueued_.push_back(id);
+}
+
+void DeliveryWindow::deletions_queued(const std::vector<std::int64_t>& ids, std::uint64_t sequence) {
+    for (const std::int64_t id : ids) pending_deletes_.emplace_back(sequence, id);
+}
+
 void DeliveryWindow::settled(std::int64_t id, std::uint64_t sequence) {
     in_flight_.erase(id);
     settled_.insert(id);

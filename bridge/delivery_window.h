@@ -6,9 +6,10 @@
 //
 // - Rows are sent in id order, so the cloud gets each topic's messages in the
 //   order the devices published them.
-// - A row the cloud acknowledged is deleted through the store; until that
-//   deletion is committed (sequence numbers, commit reports) the row may still
-//   be read, so it is skipped.
+// - A row the cloud acknowledged is deleted through the store, in batches
+//   (take_deletions()): one store change per batch instead of one per row.
+//   Until its deletion is committed (sequence numbers, commit reports) the row
+//   may still be read, so it is skipped.
 // - When the connection is lost, every unacknowledged row is sent again from
 //   the start of the outbox (at least once).
 
@@ -18,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "willgate/outbox.h"
@@ -42,7 +44,16 @@ public:
     void sent();
     // next() cannot be sent now (try again later) — nothing changes.
 
-    // The cloud acknowledged `id` (or refused it for good); its deletion has
+    // The cloud acknowledged `id`: its deletion joins the next batch.
+    void acknowledged(std::int64_t id);
+    // A batch of deletions is due: a read batch's worth, or nothing is in
+    // flight any more (the acknowledgements have stopped for now).
+    bool deletions_due() const { return unqueued_.size() >= batch_ || (!unqueued_.empty() && in_flight_.empty()); }
+    // Takes the acknowledged rows whose deletion is not queued yet, in order;
+    // their deletion has sequence number `sequence` in the store's stream.
+    std::vector<std::int64_t> take_deletions() { return std::exchange(unqueued_, {}); }
+    void deletions_queued(const std::vector<std::int64_t>& ids, std::uint64_t sequence);
+    // The cloud refused `id` for good; its deletion (moving it aside) has
     // sequence number `sequence` in the store's stream.
     void settled(std::int64_t id, std::uint64_t sequence);
     // The store committed everything through `sequence`.
@@ -56,7 +67,7 @@ public:
 
     std::size_t in_flight() const { return in_flight_.size(); }
     // Acknowledged rows whose deletion the store has not committed yet.
-    bool deletions_pending() const { return !pending_deletes_.empty(); }
+    bool deletions_pending() const { return !pending_deletes_.empty() || !unqueued_.empty(); }
     bool is_in_flight(std::int64_t id) const { return in_flight_.contains(id); }
     // The oldest queued_ms among rows held here (in flight or buffered).
     std::optional<std::int64_t> oldest_held_ms() const;
@@ -67,6 +78,7 @@ private:
     std::deque<broker::OutboxRow> buffer_;
     std::map<std::int64_t, std::int64_t> in_flight_;  // id -> queued_ms
     std::set<std::int64_t> settled_;                  // acknowledged, deletion not yet committed
+    std::vector<std::int64_t> unqueued_;              // acknowledged, deletion not yet queued
     std::deque<std::pair<std::uint64_t, std::int64_t>> pending_deletes_;  // (sequence, id) in sequence order
     std::int64_t cursor_ = 0;
     bool more_rows_ = true;

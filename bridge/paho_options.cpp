@@ -9,6 +9,8 @@ namespace {
 
 // How long one connection attempt (TCP, TLS, CONNACK) may take.
 constexpr std::chrono::seconds kConnectTimeout{10};
+// Room in Paho's queue beyond the window: the birth message and a few more.
+constexpr int kBufferedBeyondWindow = 16;
 
 bool uses_tls(const BridgeSettings& settings) {
     const std::string& first = settings.addresses.front();
@@ -18,7 +20,14 @@ bool uses_tls(const BridgeSettings& settings) {
 }  // namespace
 
 mqtt::create_options paho_create_options(const BridgeSettings& settings) {
-    return mqtt::create_options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
+    mqtt::create_options options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
+    // Paho C counts every publish its sending thread has not taken yet against
+    // this limit, connected or not (default 100), and refuses the next one
+    // (MQTTASYNC_MAX_BUFFERED_MESSAGES): a window above it would stall for the
+    // bridge's publish retry delay over and over. The bridge's window bounds
+    // what it hands to Paho, so the limit only has to be above the window.
+    options.set_max_buffered_messages(static_cast<int>(settings.max_inflight) + kBufferedBeyondWindow);
+    return options;
 }
 
 std::unique_ptr<mqtt::connect_options> paho_connect_options(const BridgeSettings& settings) {

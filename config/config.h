@@ -151,7 +151,7 @@ struct Bridge {
     std::string birth_payload;
     std::uint8_t birth_qos = 1;
     bool birth_retain = true;
-    std::uint32_t reconnect_initial_ms = 500;   // first retry delay; doubles up to reconnect_max_ms, with jitter
+    std::uint32_t reconnect_initial_ms = 500;   // retry delay floor; half the outage up to reconnect_max_ms, jitter
     std::uint32_t reconnect_max_ms = 10000;
     std::uint32_t max_inflight = 32;            // unacknowledged QoS 1/2 PUBLISH to the cloud
     std::uint32_t max_messages_per_second = 0;  // send rate limit (cloud quotas); 0 = none

@@ -170,8 +170,8 @@ void BrokerStore::outbox_append(const std::string& bridge, broker::OutboxEntry e
     enqueue(OutboxAppended{bridge, std::move(entry)});
 }
 
-std::uint64_t BrokerStore::outbox_remove(const std::string& bridge, std::int64_t id) {
-    return enqueue(OutboxRemoved{bridge, id});
+std::uint64_t BrokerStore::outbox_remove(const std::string& bridge, std::vector<std::int64_t> ids) {
+    return enqueue(OutboxRemoved{bridge, std::move(ids)});
 }
 
 std::uint64_t BrokerStore::outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) {

@@ -143,7 +143,7 @@ public:
     // same queue and sequence numbers as the broker's, so an append queued while
     // a PUBLISH is routed is committed before its acknowledgement goes out.
     void outbox_append(const std::string& bridge, broker::OutboxEntry entry) override;
-    std::uint64_t outbox_remove(const std::string& bridge, std::int64_t id) override;
+    std::uint64_t outbox_remove(const std::string& bridge, std::vector<std::int64_t> ids) override;
     std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) override;
     void outbox_liveness_through(const std::string& bridge, std::int64_t sequence) override;
     broker::OutboxTotals outbox_totals(const std::string& bridge) const override;

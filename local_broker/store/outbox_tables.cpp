@@ -109,11 +109,14 @@ std::int64_t OutboxTables::delete_row(const std::string& name, std::int64_t id) 
 void OutboxTables::apply(const OutboxRemoved& removed) {
     Bridge* bridge = find(removed.bridge);
     if (!bridge) return;
-    const std::int64_t size = delete_row(removed.bridge, removed.id);
-    if (size < 0) return;
-    bridge->messages.fetch_sub(1, std::memory_order_relaxed);
-    bridge->bytes.fetch_sub(std::min(static_cast<std::uint64_t>(size), bridge->bytes.load(std::memory_order_relaxed)),
-                            std::memory_order_relaxed);
+    for (const std::int64_t id : removed.ids) {
+        const std::int64_t size = delete_row(removed.bridge, id);
+        if (size < 0) continue;
+        bridge->messages.fetch_sub(1, std::memory_order_relaxed);
+        bridge->bytes.fetch_sub(
+            std::min(static_cast<std::uint64_t>(size), bridge->bytes.load(std::memory_order_relaxed)),
+            std::memory_order_relaxed);
+    }
 }
 
 void OutboxTables::apply(const OutboxRejected& rejected) {

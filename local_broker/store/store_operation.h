@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "local_broker/codec/packet.h"
 #include "local_broker/core/persistence.h"
@@ -117,7 +118,7 @@ struct OutboxAppended {
 
 struct OutboxRemoved {
     std::string bridge;
-    std::int64_t id = 0;
+    std::vector<std::int64_t> ids;
 };
 
 struct OutboxRejected {

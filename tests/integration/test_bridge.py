@@ -169,8 +169,13 @@ def test_a_wrong_ca_is_reported_and_retried_while_the_local_broker_carries_on(tm
         line = gateway.wait_for_log(r"bridge cloud: cannot connect to ssl://127\.0\.0\.1:\d+: .*\(attempt 1;", 20)
         assert re.search(r"TLS|SSL|certificate", line.string, re.I), line.string
         gateway.wait_for_log(r"bridge cloud: cannot connect .*\(attempt 3; next in \d+ ms\)", 20)
-        delays = [int(m) for m in re.findall(r"attempt \d+; next in (\d+) ms", "\n".join(gateway.lines()))]
-        assert 250 <= delays[0] <= 500 and 500 <= delays[1] <= 1000, delays
+        failures = [(log_time(line), int(m.group(1))) for line in gateway.lines()
+                    if (m := re.search(r"attempt \d+; next in (\d+) ms", line))]
+        # Each delay is drawn from [d/2, d], d = half the time since the first failure, within
+        # [reconnect_initial_ms 500, reconnect_max_ms 1000] (20 ms for the log's own timing).
+        for at, delay in failures[:3]:
+            ceiling = min(max((at - failures[0][0]) * 1000 / 2, 500), 1000)
+            assert ceiling / 2 - 20 <= delay <= ceiling + 20, failures
         clients = clients_of(gateway)
         a, b = clients.paho(), clients.paho()
         b.subscribe("sensors/#", 1)

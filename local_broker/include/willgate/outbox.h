@@ -62,11 +62,11 @@ public:
     virtual ~OutboxWriter() = default;
     // Any thread; queue and return. Unknown bridges are ignored.
     virtual void outbox_append(const std::string& bridge, OutboxEntry entry) = 0;
-    // The cloud acknowledged the row: it is deleted (nothing happens if it is gone).
-    // Returns the change's sequence number in the store's stream: the change is
-    // committed once the store reports a commit through that number (the
-    // gateway passes commits on to the bridge).
-    virtual std::uint64_t outbox_remove(const std::string& bridge, std::int64_t id) = 0;
+    // The cloud acknowledged these rows: they are deleted (nothing happens for
+    // one that is gone), in one change. Returns the change's sequence number in
+    // the store's stream: the change is committed once the store reports a
+    // commit through that number (the gateway passes commits on to the bridge).
+    virtual std::uint64_t outbox_remove(const std::string& bridge, std::vector<std::int64_t> ids) = 0;
     // The cloud refused the row for good: it moves to outbox_rejected with
     // `reason`. Returns the sequence number, as outbox_remove().
     virtual std::uint64_t outbox_reject(const std::string& bridge, std::int64_t id, std::string reason) = 0;

@@ -80,3 +80,27 @@ TEST_CASE("a_row_refused_before_sending_is_skipped", "[unit][bridge]") {
     window.skip_next(7);
     CHECK(send_all(window) == std::vector<std::int64_t>{2, 3});
 }
+
+TEST_CASE("acknowledged_rows_are_deleted_in_batches_and_skipped_until_then", "[unit][bridge]") {
+    DeliveryWindow window{4, 3};  // a batch of deletions: 3 rows, or whatever is left when nothing is in flight
+    window.add_rows(rows(1, 3));
+    CHECK(send_all(window) == std::vector<std::int64_t>{1, 2, 3});
+    window.acknowledged(1);
+    window.acknowledged(2);
+    CHECK_FALSE(window.deletions_due());  // 3 is still in flight
+    CHECK(window.deletions_pending());
+    window.acknowledged(3);
+    REQUIRE(window.deletions_due());
+    const std::vector<std::int64_t> ids = window.take_deletions();
+    CHECK(ids == std::vector<std::int64_t>{1, 2, 3});
+    CHECK_FALSE(window.deletions_due());
+    window.deletions_queued(ids, 40);
+    window.restart();
+    window.add_rows(rows(1, 4));  // the deletions are not committed yet
+    CHECK(send_all(window) == std::vector<std::int64_t>{4});
+    window.committed(40);
+    CHECK_FALSE(window.deletions_pending());
+    window.acknowledged(4);
+    CHECK(window.deletions_due());  // nothing in flight: the rest goes at once
+    CHECK(window.take_deletions() == std::vector<std::int64_t>{4});
+}

@@ -14,7 +14,7 @@ public:
     void outbox_append(const std::string& bridge, broker::OutboxEntry entry) override {
         appended.emplace_back(bridge, std::move(entry));
     }
-    std::uint64_t outbox_remove(const std::string&, std::int64_t) override { return 0; }
+    std::uint64_t outbox_remove(const std::string&, std::vector<std::int64_t>) override { return 0; }
     std::uint64_t outbox_reject(const std::string&, std::int64_t, std::string) override { return 0; }
     void outbox_liveness_through(const std::string& bridge, std::int64_t sequence) override {
         cursors.emplace_back(bridge, sequence);

@@ -54,8 +54,8 @@ TEST_CASE("outbox_removes_on_acknowledgement_and_survives_a_reopen", "[unit][sto
         StoredOutboxReader reader{path, "cloud"};
         const auto rows = reader.read_after(0, 10);
         REQUIRE(rows.size() == 4);
-        store.outbox_remove("cloud", rows[0].id);
-        store.outbox_remove("cloud", rows[0].id);  // twice: nothing more happens
+        store.outbox_remove("cloud", {rows[0].id});
+        store.outbox_remove("cloud", {rows[0].id});  // twice: nothing more happens
         store.outbox_reject("cloud", rows[1].id, "refused: 0x87 Not authorized");
         REQUIRE(store.flush());
         CHECK(store.outbox_totals("cloud").messages == 2);
