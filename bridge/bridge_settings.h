@@ -36,7 +36,7 @@ struct BridgeSettings {
     CloudMessage birth;  // published at each connect
     std::chrono::milliseconds reconnect_initial{500};
     std::chrono::milliseconds reconnect_max{10000};
-    std::size_t max_inflight = 32;
+    std::size_t max_inflight = 100;
     broker::OutboxBounds outbox;
     std::vector<ForwardRuleSettings> forward;
     std::chrono::seconds status_log_interval{60};

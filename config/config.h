@@ -104,7 +104,7 @@ struct Bridge {
     bool birth_retain = true;
     std::uint32_t reconnect_initial_ms = 500;   // retry delay floor; half the outage up to reconnect_max_ms, jitter
     std::uint32_t reconnect_max_ms = 10000;
-    std::uint32_t max_inflight = 32;            // unacknowledged QoS 1/2 PUBLISH to the cloud
+    std::uint32_t max_inflight = 100;           // unacknowledged QoS 1/2 PUBLISH to the cloud
     std::uint64_t outbox_max_messages = 1000000;   // beyond either bound the oldest messages are dropped
     std::uint64_t outbox_max_bytes = 104857600;    // topic + payload bytes
     std::vector<ForwardRule> forward;           // first matching rule wins; at least one
