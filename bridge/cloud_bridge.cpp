@@ -404,6 +404,10 @@ void CloudBridge::send_to_cloud(broker::OutboxEntry entry) {
     outbox_.outbox_append(settings_.name, std::move(entry));
 }
 
+void CloudBridge::resend_liveness(const std::string& client_id) {
+    if (liveness_feed_) liveness_feed_->resend(client_id);
+}
+
 void CloudBridge::report_error(std::string text) {
     log::warning("bridge " + settings_.name + ": " + text);
     std::lock_guard lock{status_mutex_};

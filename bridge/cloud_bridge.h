@@ -132,6 +132,7 @@ private:
     void publish_local(broker::LocalMessage message) override;
     void send_to_cloud(broker::OutboxEntry entry) override;
     void report_error(std::string text) override;
+    void resend_liveness(const std::string& client_id) override;
 
     std::unique_ptr<CloudProfile> profile_;  // before settings_: it adjusts them
     BridgeSettings settings_;

@@ -41,6 +41,9 @@ public:
     virtual void send_to_cloud(broker::OutboxEntry entry) = 0;
     // A problem the cloud reported (shown as the bridge's last error and logged).
     virtual void report_error(std::string text) = 0;
+    // Sends the device's current liveness again, in the profile's format, at
+    // the end of the outbox (the cloud throttled or lost an update).
+    virtual void resend_liveness(const std::string& client_id) = 0;
 };
 
 class CloudProfile {

@@ -44,13 +44,36 @@ std::size_t LivenessFeed::forward_changes() {
     for (;;) {
         const auto changes = liveness_.changes_after(cursor_, kBatch);
         if (changes.empty()) return handled;
-        for (broker::OutboxEntry& entry : format_->format(changes, liveness_, wall_ms(clock_)))
-            outbox_.outbox_append(bridge_, std::move(entry));
+        std::vector<broker::OutboxEntry> entries;
+        {
+            std::lock_guard lock{format_mutex_};
+            entries = format_->format(changes, liveness_, wall_ms(clock_));
+        }
+        for (broker::OutboxEntry& entry : entries) outbox_.outbox_append(bridge_, std::move(entry));
         cursor_ = changes.back().sequence;
         outbox_.outbox_liveness_through(bridge_, cursor_);
         handled += changes.size();
         if (changes.size() < kBatch) return handled;
     }
+}
+
+bool LivenessFeed::resend(const std::string& client_id) {
+    const auto device = liveness_.device(client_id);
+    if (!device) return false;
+    liveness::Transition current;
+    current.client_id = device->client_id;
+    current.at_ms = device->since_ms;
+    current.online = device->online;
+    current.cause = device->online ? std::string{} : device->last_cause;
+    current.reason = device->online ? std::string{} : device->last_reason;
+    current.peer = device->peer;
+    std::vector<broker::OutboxEntry> entries;
+    {
+        std::lock_guard lock{format_mutex_};
+        entries = format_->format(std::span{&current, 1}, liveness_, wall_ms(clock_));
+    }
+    for (broker::OutboxEntry& entry : entries) outbox_.outbox_append(bridge_, std::move(entry));
+    return true;
 }
 
 void LivenessFeed::run() {

@@ -45,6 +45,9 @@ public:
     // Appends the messages of every change after the cursor; returns how many
     // changes it handled (the thread's step; tests call it directly).
     std::size_t forward_changes();
+    // Appends the messages of the device's current state (any thread); false if
+    // the device is unknown. For a cloud that throttled an update.
+    bool resend(const std::string& client_id);
     std::int64_t cursor() const { return cursor_; }
     void set_cursor(std::optional<std::int64_t> stored_cursor);
 
@@ -53,6 +56,7 @@ private:
 
     std::string bridge_;
     liveness::LivenessReader& liveness_;
+    std::mutex format_mutex_;  // format_ serves the feed's thread and resend()
     std::unique_ptr<LivenessFormat> format_;
     broker::OutboxWriter& outbox_;
     const Clock& clock_;

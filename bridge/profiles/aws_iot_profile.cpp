@@ -141,10 +141,17 @@ bool AwsIotProfile::on_cloud_message(const std::string& topic, const std::string
     const auto reply_topic = shadow_reply(*shadows_, topic);
     if (!reply_topic) return false;
     const ShadowReply reply = parse_shadow_reply(reply_topic->accepted, payload);
-    if (reply.accepted)
+    if (reply.accepted) {
         log::debug("bridge (aws_iot): shadow of " + reply_topic->client_id + " updated: " + reply.summary);
-    else
-        sink.report_error("the shadow update of device " + reply_topic->client_id + " was " + reply.summary);
+        return true;
+    }
+    // Throttled (429: more than 10 shadow requests in flight, or over the
+    // thing's request rate) or a service error (5xx): the update is lost, so the
+    // device's current state goes again, behind what is queued.
+    const bool retry = reply.code == 429 || reply.code >= 500;
+    sink.report_error("the shadow update of device " + reply_topic->client_id + " was " + reply.summary +
+                      (retry ? "; sending its current state again" : ""));
+    if (retry) sink.resend_liveness(reply_topic->client_id);
     return true;
 }
 

@@ -81,6 +81,13 @@ def test_aws_a_dying_device_updates_its_shadow_and_telemetry_and_commands_flow(t
                                json.dumps({"code": 400, "message": "Missing required node: state",
                                            "clientToken": offline.get("clientToken", "")}), qos=1)
         gateway.wait_for_log(r"bridge cloud: the shadow update of device meter\.7 was rejected: 400", 15)
+        # Throttled (AWS allows 10 shadow requests in flight): the device's current state goes again.
+        before = len(shadow_service.received(update_topic))
+        shadow_service.publish(update_topic + "/rejected", json.dumps({"code": 429, "message": "Too Many Requests"}),
+                               qos=1)
+        again = json.loads(wait_until(lambda: shadow_service.received(update_topic)[before:], 15)[0].payload)
+        assert again["state"]["reported"]["connected"] is False
+        assert again["state"]["reported"]["cause"] == "peer-closed"
 
         device = clients_of(gateway).paho()
         device.publish("sensors/k1/temp", "21.5", qos=2)  # AWS has no QoS 2: sent as QoS 1

@@ -14,6 +14,8 @@ public:
     void publish_local(wg::broker::LocalMessage message) override { local.push_back(std::move(message)); }
     void send_to_cloud(wg::broker::OutboxEntry entry) override { cloud.push_back(std::move(entry)); }
     void report_error(std::string text) override { errors.push_back(std::move(text)); }
+    void resend_liveness(const std::string& client_id) override { resent.push_back(client_id); }
+    std::vector<std::string> resent;
     std::vector<wg::broker::LocalMessage> local;
     std::vector<wg::broker::OutboxEntry> cloud;
     std::vector<std::string> errors;
@@ -89,6 +91,11 @@ TEST_CASE("aws_profile_reads_shadow_replies_and_surfaces_rejections", "[unit][br
     REQUIRE(sink.errors.size() == 1);
     CHECK(sink.errors[0].find("meter-1") != std::string::npos);
     CHECK(sink.errors[0].find("429") != std::string::npos);
+    CHECK(sink.resent == std::vector<std::string>{"meter-1"});  // throttled: sent again
+    CHECK(profile.on_cloud_message("$aws/things/gw-thing/shadow/name/meter-2/update/rejected",
+                                   R"({"code":400,"message":"Missing required node: state"})", sink));
+    CHECK(sink.errors.size() == 2);
+    CHECK(sink.resent.size() == 1);  // a bad request is not sent again
     CHECK_FALSE(profile.on_cloud_message("cmd/gw-thing/x", "{}", sink));  // the downlink rules' business
 }
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "bridge/liveness_feed.h"
 #include "common/manual_clock.h"
@@ -18,7 +19,11 @@ namespace {
 class FakeLiveness final : public wg::liveness::LivenessReader {
 public:
     std::vector<wg::liveness::DeviceStatus> devices() override { return {}; }
-    std::optional<wg::liveness::DeviceStatus> device(const std::string&) override { return std::nullopt; }
+    std::optional<wg::liveness::DeviceStatus> device(const std::string& client_id) override {
+        const auto it = statuses.find(client_id);
+        if (it == statuses.end()) return std::nullopt;
+        return it->second;
+    }
     std::vector<Transition> history(const std::string&, std::int64_t) override { return {}; }
     std::vector<Transition> changes_after(std::int64_t after, std::size_t max) override {
         std::vector<Transition> found;
@@ -42,6 +47,7 @@ public:
     }
 
     std::vector<Transition> changes;
+    std::map<std::string, wg::liveness::DeviceStatus> statuses;
 };
 
 std::unique_ptr<GenericLivenessFormat> format(std::string topic = "gw/{client_id}/status") {
@@ -112,4 +118,24 @@ TEST_CASE("a_long_history_is_read_in_batches", "[unit][bridge]") {
     CHECK(outbox.cursors.size() == 3);  // one per batch of 256
     CHECK(outbox.cursors.back().second == 600);
     CHECK(outbox.appended.back().second.topic == "all/devices");
+}
+
+TEST_CASE("a_device_s_current_state_can_be_sent_again", "[unit][bridge]") {
+    FakeLiveness liveness;
+    RecordingOutbox outbox;
+    wg::ManualClock clock;
+    wg::liveness::DeviceStatus status;
+    status.client_id = "meter-1";
+    status.online = false;
+    status.since_ms = 1767268800123;
+    status.last_cause = "keep-alive-timeout";
+    liveness.statuses["meter-1"] = status;
+    LivenessFeed feed{"cloud", liveness, format(), outbox, clock};
+    CHECK(feed.resend("meter-1"));
+    REQUIRE(outbox.appended.size() == 1);
+    CHECK(outbox.appended[0].second.topic == "gw/meter-1/status");
+    CHECK(outbox.appended[0].second.payload.find("\"cause\":\"keep-alive-timeout\"") != std::string::npos);
+    CHECK(outbox.appended[0].second.payload.find("\"since_ms\":1767268800123") != std::string::npos);
+    CHECK_FALSE(feed.resend("unknown"));
+    CHECK(outbox.appended.size() == 1);
 }
