@@ -18,6 +18,9 @@ constexpr std::size_t kReadBatch = 512;
 // After Paho refused a publish for a passing reason (its queue is full).
 constexpr std::chrono::milliseconds kPublishRetry{50};
 constexpr std::chrono::seconds kStatusRefresh{1};
+// Failed connection attempts logged as warnings one by one, then once a minute.
+constexpr std::uint64_t kLoggedAttempts = 5;
+constexpr std::chrono::seconds kFailureLogInterval{60};
 constexpr std::chrono::seconds kDisconnectTimeout{2};
 constexpr std::chrono::seconds kStopGrace{1};
 constexpr std::chrono::seconds kTlsProbeInterval{30};
@@ -449,9 +452,18 @@ void CloudBridge::on_disconnected(const std::string& why, bool was_connected) {
     if (was_connected)
         log::warning("bridge " + settings_.name + ": connection to " + address + " lost: " + why + "; reconnecting in " +
                      milliseconds_text(delay));
-    else
-        log::warning("bridge " + settings_.name + ": cannot connect to " + addresses_text(settings_.addresses) + ": " +
-                     why + " (attempt " + std::to_string(failures_) + "; next in " + milliseconds_text(delay) + ")");
+    else {
+        // A long outage does not fill the log (an SD card): the first attempts,
+        // then one line a minute; the status line says the rest.
+        const auto now = std::chrono::steady_clock::now();
+        const bool loud = failures_ <= kLoggedAttempts || now >= next_failure_log_;
+        if (loud && failures_ >= kLoggedAttempts) next_failure_log_ = now + kFailureLogInterval;
+        const std::string line = "bridge " + settings_.name + ": cannot connect to " + addresses_text(settings_.addresses) +
+                                 ": " + why + " (attempt " + std::to_string(failures_) + "; next in " +
+                                 milliseconds_text(delay) + ")";
+        if (loud) log::warning(line + (failures_ == kLoggedAttempts ? "; further attempts are logged once a minute" : ""));
+        else log::debug(line);
+    }
 }
 
 // Fills the window from the outbox, in id order, as fast as the link takes it.

@@ -160,6 +160,7 @@ private:
     SteadyTime retry_publish_at_{};
     SteadyTime next_status_refresh_{};
     SteadyTime next_status_log_{};
+    SteadyTime next_failure_log_{};  // a long outage: the next failed attempt logged as a warning
     Backoff backoff_;
     DeliveryWindow window_;
     std::uint64_t dropped_logged_ = 0;
