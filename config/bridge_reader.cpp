@@ -101,6 +101,14 @@ private:
         const toml::table* liveness = read_liveness(table, key, bridge);
         const toml::table* profile = read_aws_iot(table, key, bridge);
         if (const toml::table* huawei = read_huawei_iotda(table, key, bridge)) profile = huawei;
+        // A profile's table under another profile would be ignored: say so.
+        for (const auto& [name, wanted] : {std::pair{"aws_iot", "aws_iot"}, std::pair{"huawei_iotda", "huawei_iotda"}}) {
+            const toml::node* node = table.get(name);
+            if (node != nullptr && bridge.profile != wanted)
+                fail(line_of(*node), key + "." + name,
+                     std::string{"[bridge."} + name + "] needs profile = \"" + wanted + "\" (the bridge's profile is \"" +
+                         bridge.profile + "\")");
+        }
         if (const auto problem = find_bridge_problem(bridge, key))
             fail(problem_line(table, rules, downlinks, liveness, profile, key, problem->key), problem->key,
                  problem->message);

@@ -203,6 +203,9 @@ service_id = "Sensor"
 
 TEST_CASE("cloud_profile_errors_name_the_line_and_key", "[unit][config]") {
     const std::string head = "[[bridge]]\nname = \"c\"\naddress = \"ssl://x:8883\"\n";
+    CHECK(parse_error(head + "[bridge.aws_iot]\nthing_name = \"t\"\n") ==
+          "test.toml:4: bridge[0].aws_iot: [bridge.aws_iot] needs profile = \"aws_iot\" (the bridge's profile is "
+          "\"generic\")");
     CHECK(parse_error(head + "profile = \"azure\"\n") ==
           "test.toml:4: bridge[0].profile: unknown profile \"azure\" (expected generic, aws_iot or huawei_iotda)");
     CHECK(parse_error(head + "profile = \"aws_iot\"\n") ==
