@@ -1,9 +1,9 @@
 #include "bridge/profiles/huawei_credentials.h"
 
-#include <ctime>
 #include <stdexcept>
 
 #include "bridge/profiles/hmac.h"
+#include "common/utc_text.h"
 
 namespace wg::bridge::huawei {
 namespace {
@@ -26,15 +26,7 @@ int days_in_month(int year, int month) {
 
 }  // namespace
 
-std::string iotda_timestamp(std::int64_t epoch_ms) {
-    const std::int64_t seconds = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
-    const auto time = static_cast<std::time_t>(seconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char buffer[16];
-    const auto length = std::strftime(buffer, sizeof buffer, "%Y%m%d%H", &utc);
-    return std::string(buffer, length);
-}
+std::string iotda_timestamp(std::int64_t epoch_ms) { return utc_text(epoch_ms, "%Y%m%d%H"); }
 
 std::optional<std::string> check_iotda_timestamp(std::string_view text) {
     if (text.size() != 10) {

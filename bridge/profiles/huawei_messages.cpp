@@ -7,11 +7,11 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
-#include <ctime>
 #include <unordered_map>
 #include <utility>
 
 #include "common/json_text.h"
+#include "common/utc_text.h"
 #include "common/utf8.h"
 
 namespace wg::bridge::huawei {
@@ -134,15 +134,7 @@ JsonKind json_kind(const std::string& text) {
 
 }  // namespace
 
-std::string iotda_event_time(std::int64_t epoch_ms) {
-    const std::int64_t seconds = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
-    const auto time = static_cast<std::time_t>(seconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char buffer[32];
-    const auto length = std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-    return std::string(buffer, length);
-}
+std::string iotda_event_time(std::int64_t epoch_ms) { return utc_text(epoch_ms, "%Y%m%dT%H%M%SZ"); }
 
 std::vector<std::string> status_update_events(std::string_view gateway_id,
                                               std::span<const SubDeviceStatus> statuses,
