@@ -190,7 +190,11 @@ std::optional<broker::OutboxEntry> HuaweiIotdaProfile::translate_telemetry(const
         }
         auto properties = telemetry_properties(message.payload);
         if (const auto* refusal = std::get_if<Refusal>(&properties)) {
-            log::warning("bridge (huawei_iotda): telemetry on " + message.topic + " not reported: " + refusal->reason);
+            // A device that keeps sending such payloads is logged once in a thousand, not each time.
+            const std::uint64_t count = refused_telemetry_.fetch_add(1, std::memory_order_relaxed) + 1;
+            if (count % 1000 == 1)
+                log::warning("bridge (huawei_iotda): telemetry on " + message.topic + " not reported: " +
+                             refusal->reason + " (" + std::to_string(count) + " such messages so far)");
             return std::nullopt;
         }
         const SubDeviceProperties report{*sub_device, settings_.telemetry[i].service_id,

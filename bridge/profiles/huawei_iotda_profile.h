@@ -24,6 +24,7 @@
 //
 // Threading: as CloudProfile.
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,7 @@ private:
     std::vector<ForwardRules> telemetry_;  // one per rule: the filter and its client id template
     std::string response_filter_;          // response_topic with + for its placeholders
     std::size_t response_request_level_ = 0;  // which capture holds the request id (1-based)
+    mutable std::atomic<std::uint64_t> refused_telemetry_{0};  // payloads with no property to report
 };
 
 }  // namespace wg::bridge::huawei
