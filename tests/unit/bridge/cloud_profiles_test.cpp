@@ -135,6 +135,14 @@ TEST_CASE("iotda_profile_wraps_telemetry_and_answers_commands", "[unit][bridge]"
     REQUIRE(response);
     CHECK(response->topic == "$oc/devices/gw_1/sys/commands/response/request_id=7");
     CHECK(response->payload == answer);
+    const std::string empty;
+    CHECK_FALSE(profile.translate(wg::broker::TappedMessage{topic, empty, 1, false, false}, 1000));  // nothing to report
+    const std::string not_utf8 = "\xff\xfe";
+    CHECK_FALSE(profile.translate(wg::broker::TappedMessage{topic, not_utf8, 1, false, false}, 1000));
+    const std::string bare = "21.5";
+    const auto wrapped = profile.translate(wg::broker::TappedMessage{topic, bare, 1, false, false}, 1000);
+    REQUIRE(wrapped);
+    CHECK(wrapped->payload.find(R"("properties":{"value":21.5})") != std::string::npos);
     const std::string other = "other/topic";
     CHECK_FALSE(profile.translate(wg::broker::TappedMessage{other, answer, 1, false, false}, 1000));
 
