@@ -234,3 +234,46 @@ def test_iotda_refuses_a_wrong_secret_and_the_gateway_says_so(tmp_path, broker_f
         b.wait_message("x/y", b"still here")
     finally:
         cloud.stop()
+
+
+def test_aws_the_tls_handshake_names_the_endpoint_and_offers_the_configured_alpn(tmp_path, broker_factory):
+    """What AWS IoT Core checks before any MQTT: Server Name Indication (it refuses TLS without
+    it) and, on port 443, the ALPN protocol x-amzn-mqtt-ca. A TLS server of the test's own
+    records both from the gateway's ClientHello."""
+    import socket
+    import ssl
+    import threading
+
+    certs = Certificates(tmp_path / "pki")
+    seen = {}
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certs.server_cert, certs.server_key)
+    context.set_alpn_protocols(["x-amzn-mqtt-ca"])
+    context.sni_callback = lambda sock, name, ctx: seen.update(sni=name)  # None: go on
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.settimeout(20)
+
+    def serve():
+        try:
+            conn, _ = listener.accept()
+            with context.wrap_socket(conn, server_side=True) as tls:
+                seen["alpn"] = tls.selected_alpn_protocol()
+                seen["first_byte"] = tls.recv(1)  # the CONNECT packet's type
+        except (OSError, ssl.SSLError) as error:
+            seen["error"] = repr(error)
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        data_dir = tmp_path / "data"
+        data_dir.mkdir()
+        config = bridge_config(data_dir, f"ssl://localhost:{port}", forward=(("sensors/#", "t/{1}"),),
+                               profile="aws_iot", ca_file=str(certs.ca), cert_file=str(certs.client_cert),
+                               key_file=str(certs.client_key), alpn=["x-amzn-mqtt-ca"])
+        broker_factory(config_text=config + f'\n[bridge.aws_iot]\nthing_name = "{THING}"\n')
+        server.join(20)
+        assert seen.get("sni") == "localhost", seen
+        assert seen.get("alpn") == "x-amzn-mqtt-ca", seen
+        assert seen.get("first_byte") == b"\x10", seen  # then the MQTT CONNECT
+    finally:
+        listener.close()
