@@ -44,12 +44,7 @@ std::size_t LivenessFeed::forward_changes() {
     for (;;) {
         const auto changes = liveness_.changes_after(cursor_, kBatch);
         if (changes.empty()) return handled;
-        std::vector<broker::OutboxEntry> entries;
-        {
-            std::lock_guard lock{format_mutex_};
-            entries = format_->format(changes, liveness_, wall_ms(clock_));
-        }
-        for (broker::OutboxEntry& entry : entries) outbox_.outbox_append(bridge_, std::move(entry));
+        append(changes);
         cursor_ = changes.back().sequence;
         outbox_.outbox_liveness_through(bridge_, cursor_);
         handled += changes.size();
@@ -67,13 +62,17 @@ bool LivenessFeed::resend(const std::string& client_id) {
     current.cause = device->online ? std::string{} : device->last_cause;
     current.reason = device->online ? std::string{} : device->last_reason;
     current.peer = device->peer;
+    append(std::span{&current, 1});
+    return true;
+}
+
+void LivenessFeed::append(std::span<const liveness::Transition> changes) {
     std::vector<broker::OutboxEntry> entries;
     {
         std::lock_guard lock{format_mutex_};
-        entries = format_->format(std::span{&current, 1}, liveness_, wall_ms(clock_));
+        entries = format_->format(changes, liveness_, wall_ms(clock_));
     }
     for (broker::OutboxEntry& entry : entries) outbox_.outbox_append(bridge_, std::move(entry));
-    return true;
 }
 
 void LivenessFeed::run() {

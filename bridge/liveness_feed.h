@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -53,6 +54,8 @@ public:
 
 private:
     void run();
+    // The format's messages for `changes`, appended to the outbox.
+    void append(std::span<const liveness::Transition> changes);
 
     std::string bridge_;
     liveness::LivenessReader& liveness_;

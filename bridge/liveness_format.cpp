@@ -1,5 +1,6 @@
 #include "bridge/liveness_format.h"
 
+#include "bridge/topic_template.h"
 #include "common/device_status_text.h"
 
 namespace wg::bridge {
@@ -12,14 +13,7 @@ constexpr std::string_view kClientId = "{client_id}";
 GenericLivenessFormat::GenericLivenessFormat(LivenessSettings settings) : settings_{std::move(settings)} {}
 
 std::string GenericLivenessFormat::topic_of(std::string_view client_id) const {
-    const std::string level = topic_level_of(client_id);
-    std::string topic;
-    std::string_view rest = settings_.topic;
-    for (std::size_t at = rest.find(kClientId); at != std::string_view::npos; at = rest.find(kClientId)) {
-        topic.append(rest.substr(0, at)).append(level);
-        rest.remove_prefix(at + kClientId.size());
-    }
-    return topic.append(rest);
+    return replace_all(settings_.topic, kClientId, topic_level_of(client_id));
 }
 
 std::vector<broker::OutboxEntry> GenericLivenessFormat::format(std::span<const liveness::Transition> changes,

@@ -43,4 +43,10 @@ std::string TopicTemplate::render(std::string_view topic, const std::vector<std:
     return out;
 }
 
+std::string replace_all(std::string text, std::string_view placeholder, std::string_view value) {
+    for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+        text.replace(at, placeholder.size(), value);
+    return text;
+}
+
 }  // namespace wg::bridge

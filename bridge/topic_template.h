@@ -26,4 +26,8 @@ private:
     std::vector<Part> parts_;
 };
 
+// `text` with every `placeholder` replaced by `value` (the {client_id} and
+// {request_id} templates of liveness and cloud profiles).
+std::string replace_all(std::string text, std::string_view placeholder, std::string_view value);
+
 }  // namespace wg::bridge

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <initializer_list>
 #include <set>
 
 namespace wg::config {
@@ -231,6 +232,14 @@ bool whole_levels(std::string_view topic, std::string_view placeholder, int& cou
     return true;
 }
 
+// `text` without every occurrence of `known` (to see what other placeholders are left).
+std::string without(std::string text, std::initializer_list<std::string_view> known) {
+    for (const std::string_view placeholder : known)
+        for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder))
+            text.erase(at, placeholder.size());
+    return text;
+}
+
 std::optional<std::string> check_placeholder_topic(std::string_view topic, bool client_id_required) {
     if (topic.empty()) return "must not be empty";
     if (topic.find_first_of("+#") != std::string_view::npos) return "a topic template cannot contain + or #";
@@ -240,10 +249,7 @@ std::optional<std::string> check_placeholder_topic(std::string_view topic, bool 
         return "{client_id} and {request_id} must each be a whole topic level (\"devices/{client_id}/...\")";
     if (requests != 1) return "must contain {request_id} once";
     if (clients > 1 || (client_id_required && clients != 1)) return "must contain {client_id} once";
-    std::string rest{topic};
-    for (const std::string_view known : {std::string_view{"{client_id}"}, std::string_view{"{request_id}"}})
-        for (std::size_t at = rest.find(known); at != std::string::npos; at = rest.find(known)) rest.erase(at, known.size());
-    if (rest.find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {request_id}";
+    if (without(std::string{topic}, {"{client_id}", "{request_id}"}).find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {request_id}";
     return std::nullopt;
 }
 
@@ -289,10 +295,7 @@ std::optional<std::string> check_iotda_sub_device_template(std::string_view text
     if (text.empty()) return std::nullopt;
     if (text.find("{client_id}") == std::string_view::npos)
         return "must contain {client_id} (or be \"\" to use only [bridge.huawei_iotda.sub_devices])";
-    std::string rest{text};
-    for (const std::string_view known : {std::string_view{"{client_id}"}, std::string_view{"{gateway_id}"}})
-        for (std::size_t at = rest.find(known); at != std::string::npos; at = rest.find(known)) rest.erase(at, known.size());
-    if (rest.find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {gateway_id}";
+    if (without(std::string{text}, {"{client_id}", "{gateway_id}"}).find_first_of("{}") != std::string::npos) return "the only placeholders are {client_id} and {gateway_id}";
     return std::nullopt;
 }
 

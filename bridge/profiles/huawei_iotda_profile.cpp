@@ -12,6 +12,7 @@
 #include "bridge/profiles/huawei_messages.h"
 #include "bridge/profiles/huawei_topics.h"
 #include "bridge/topic_filter.h"
+#include "bridge/topic_template.h"
 #include "common/device_status_text.h"
 #include "common/json_text.h"
 #include "common/log.h"
@@ -21,12 +22,6 @@ namespace {
 
 constexpr std::string_view kClientId = "{client_id}";
 constexpr std::string_view kRequestId = "{request_id}";
-
-std::string replace_all(std::string text, std::string_view placeholder, std::string_view value) {
-    for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
-        text.replace(at, placeholder.size(), value);
-    return text;
-}
 
 // Changes as sub_device_update_status events.
 class StatusEventFormat final : public LivenessFormat {
