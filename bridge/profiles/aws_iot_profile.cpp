@@ -30,22 +30,21 @@ HostPort host_port(std::string_view address) {
     return result;
 }
 
-// The Will or birth on the cloud connection, checked like any message; false: refused.
-bool check_connection_message(CloudMessage& message, const std::optional<ShadowSettings>& shadows,
+// The Will or birth on the cloud connection, checked like any message (a refused one is dropped).
+void check_connection_message(CloudMessage& message, const std::optional<ShadowSettings>& shadows,
                               std::string_view what, std::vector<std::string>& warnings, bool will) {
-    if (message.topic.empty()) return true;
+    if (message.topic.empty()) return;
     OutgoingMessage outgoing{message.topic, message.payload.size(), message.qos, message.retain};
     auto checked = will ? check_will(outgoing, shadows) : check_outgoing(outgoing, shadows);
     if (const auto* refusal = std::get_if<Refusal>(&checked)) {
         warnings.push_back(std::string{what} + " is not sent: " + refusal->reason);
         message = CloudMessage{};
-        return false;
+        return;
     }
     const auto& ok = std::get<OutgoingMessage>(checked);
     if (ok.qos != message.qos) warnings.push_back(std::string{what} + " goes with QoS 1 (AWS IoT Core has no QoS 2)");
     message.qos = ok.qos;
     message.retain = ok.retain;
-    return true;
 }
 
 // Each change as an update of the device's shadow.
