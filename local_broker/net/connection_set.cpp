@@ -37,6 +37,11 @@ void ConnectionSet::start(int fd, std::string peer, std::uint8_t listener) {
     }
 }
 
+void ConnectionSet::close_socket(int fd) {
+    poller_.remove(fd);
+    closer_.close(fd);
+}
+
 void ConnectionSet::flush_at_end_of_turn(TcpConnection& connection) {
     to_flush_.push_back(&connection);
     schedule_end_of_turn();

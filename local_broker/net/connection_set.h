@@ -24,6 +24,7 @@
 #include "local_broker/net/asio_types.h"
 #include "local_broker/net/net_settings.h"
 #include "local_broker/net/poller.h"
+#include "local_broker/net/socket_closer.h"
 
 namespace wg::net {
 
@@ -62,6 +63,8 @@ public:
     core::Broker& broker() const { return broker_; }
     const NetSettings& settings() const { return settings_; }
     Poller& poller() { return poller_; }
+    // Takes `fd` out of the poller and closes it on the closer's thread.
+    void close_socket(int fd);
     Executor executor() const { return io_.get_executor(); }
     // `connection` writes its queued bytes at the end of this turn.
     void flush_at_end_of_turn(TcpConnection& connection);
@@ -76,6 +79,7 @@ private:
     core::Broker& broker_;
     const NetSettings& settings_;
     Poller poller_;
+    SocketCloser closer_;
     // Each connection knows its index here (swap-and-pop removal).
     std::vector<std::unique_ptr<TcpConnection>> connections_;
     std::vector<TcpConnection*> to_flush_;

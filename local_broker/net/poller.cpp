@@ -38,10 +38,6 @@ std::error_code Poller::modify(int fd, void* item, std::uint32_t events) {
 void Poller::remove(int fd) {
     epoll_event ignored{};
     if (::epoll_ctl(epoll_.native_handle(), EPOLL_CTL_DEL, fd, &ignored) != 0) return;
-    forget_before_close();
-}
-
-void Poller::forget_before_close() {
     if (--registered_ == 0 && waiting_) {
         std::error_code error;
         epoll_.cancel(error);  // nothing left to wait for: let the io_context run out of work

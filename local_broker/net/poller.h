@@ -42,11 +42,8 @@ public:
     // `events` are EPOLLIN / EPOLLOUT; EPOLLERR and EPOLLHUP are always reported.
     std::error_code add(int fd, void* item, std::uint32_t events);
     std::error_code modify(int fd, void* item, std::uint32_t events);
-    // Before the descriptor is closed.
+    // Before the descriptor is closed (or handed to a thread that closes it).
     void remove(int fd);
-    // Instead of remove() when `fd` is closed right after and was never
-    // duplicated: closing it takes it out of the set, one system call less.
-    void forget_before_close();
 
     std::size_t size() const { return registered_; }
 

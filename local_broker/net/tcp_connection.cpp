@@ -322,11 +322,9 @@ void TcpConnection::on_linger_end(const std::error_code& error) {
 void TcpConnection::close_socket() {
     if (socket_closed_) return;
     socket_closed_ = true;
-    // The descriptor came from accept4() and is ours alone: close() also takes
-    // it out of the epoll set and ends the TCP connection (FIN, or RST if
-    // unread input is left).
-    set_.poller().forget_before_close();
-    ::close(fd_);
+    // Closing ends the TCP connection (FIN, or RST if unread input is left);
+    // the set does it off the event loop.
+    set_.close_socket(fd_);
     output_.clear();
     if (linger_pending_) linger_timer_->cancel();  // its handler retires this connection
     retire_when_done();

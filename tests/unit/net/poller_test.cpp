@@ -161,30 +161,3 @@ TEST_CASE("a socket that cannot be watched is refused with the error", "[unit][p
     CHECK(poller.add(closed_fd, &unused, EPOLLIN).value() == EBADF);
     CHECK(poller.size() == 0);
 }
-
-TEST_CASE("a socket closed after forget_before_close leaves the set without epoll_ctl", "[unit][poller]") {
-    asio::io_context io;
-    Poller poller(io, dispatch);
-    SocketPair kept;
-    int closing[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, closing) == 0);
-    int closed_events = 0;
-    bool kept_seen = false;
-    Item closed_item{[&](std::uint32_t) { ++closed_events; }};
-    Item kept_item{[&](std::uint32_t) {
-        kept_seen = true;
-        drain(kept.watched());
-        poller.remove(kept.watched());
-    }};
-    REQUIRE_FALSE(poller.add(closing[0], &closed_item, EPOLLIN));
-    REQUIRE_FALSE(poller.add(kept.watched(), &kept_item, EPOLLIN));
-    REQUIRE(::write(closing[1], "x", 1) == 1);  // ready, but closed before any round
-    poller.forget_before_close();
-    ::close(closing[0]);
-    CHECK(poller.size() == 1);
-    kept.send();
-    io.run();  // returns once the set is empty: the closed socket is not in it any more
-    CHECK(kept_seen);
-    CHECK(closed_events == 0);
-    ::close(closing[1]);
-}
