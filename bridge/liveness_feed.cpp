@@ -1,6 +1,7 @@
 #include "bridge/liveness_feed.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace wg::bridge {
 namespace {
@@ -76,6 +77,7 @@ void LivenessFeed::append(std::span<const liveness::Transition> changes) {
 }
 
 void LivenessFeed::run() {
+    name_this_thread("wg-live:" + bridge_);
     while (!stopping_) {
         try {
             forward_changes();

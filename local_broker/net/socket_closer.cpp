@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "common/thread_name.h"
+
 namespace wg::net {
 
 SocketCloser::SocketCloser() : thread_([this] { run(); }) {}
@@ -27,6 +29,7 @@ void SocketCloser::close(int fd) {
 }
 
 void SocketCloser::run() {
+    name_this_thread("wg-closer");
     std::vector<int> closing;
     std::unique_lock lock(mutex_);
     for (;;) {

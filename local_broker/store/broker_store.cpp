@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "local_broker/store/schema.h"
 
 namespace wg::store {
@@ -224,6 +225,7 @@ std::uint64_t BrokerStore::enqueue(StoreOperation operation) {
 // committed right after it, so under load batches grow with the load instead
 // of a fixed delay capping the rate of acknowledgements waiting for commits.
 void BrokerStore::run() {
+    name_this_thread("wg-store");
     std::unique_lock lock{mutex_};
     bool backlog = false;  // operations arrived during the last commit
     for (;;) {
