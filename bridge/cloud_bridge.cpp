@@ -9,6 +9,7 @@
 #include "bridge/paho_options.h"
 #include "bridge/tls_probe.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace wg::bridge {
 namespace {
@@ -174,7 +175,9 @@ void CloudBridge::notify_committed(std::uint64_t sequence) {
 void CloudBridge::post(Event event) {
     {
         std::lock_guard lock{events_mutex_};
+        const bool acknowledgement = event.kind == Event::Kind::Acked;
         events_.push_back(std::move(event));
+        if (acknowledgement && ++acks_waiting_ < acks_to_wake_) return;  // acks_to_wake_ explains
     }
     events_ready_.notify_one();
 }
@@ -213,6 +216,8 @@ void CloudBridge::create_client(const BridgeSettings& settings) {
 }
 
 void CloudBridge::run() {
+    name_this_thread("wg-bridge:" + settings_.name);
+    quiet_paho_trace();
     try {
         create_client(settings_);
     } catch (const std::exception& error) {
@@ -236,9 +241,15 @@ void CloudBridge::run() {
             if (state_ == State::Idle) deadline = std::min(deadline, next_attempt_);
             if (state_ == State::Connected && retry_publish_at_ != SteadyTime{})
                 deadline = std::min(deadline, retry_publish_at_);
-            events_ready_.wait_until(lock, deadline,
-                                     [&] { return stopping_ || !events_.empty() || commit_reported_; });
+            const bool window_full = state_ == State::Connected && window_.in_flight() >= settings_.max_inflight;
+            acks_to_wake_ = window_full ? std::max<std::size_t>(1, window_.in_flight() / 4) : 1;
+            const auto woken = [&] {
+                return stopping_ || commit_reported_ ||
+                       (!events_.empty() && (acks_waiting_ >= acks_to_wake_ || acks_waiting_ < events_.size()));
+            };
+            events_ready_.wait_until(lock, deadline, woken);
             if (stopping_) break;
+            acks_waiting_ = 0;
             events.swap(events_);
             commit = commit_reported_;
             committed = committed_through_;
@@ -278,8 +289,10 @@ void CloudBridge::await_acknowledgements() {
         bool commit = false;
         {
             std::unique_lock lock{events_mutex_};
+            acks_to_wake_ = 1;
             if (!events_ready_.wait_until(lock, deadline, [&] { return !events_.empty() || commit_reported_; }))
                 return;
+            acks_waiting_ = 0;
             events.swap(events_);
             commit = commit_reported_;
             committed = committed_through_;

@@ -172,6 +172,11 @@ private:
     std::deque<Event> events_;
     std::uint64_t committed_through_ = 0;
     bool commit_reported_ = false;
+    // With a full window the thread sleeps until a quarter of it has been
+    // acknowledged, then refills that quarter in one go: one wake-up (ours and
+    // Paho's sending thread's) per burst instead of one per message.
+    std::size_t acks_to_wake_ = 1;
+    std::size_t acks_waiting_ = 0;
     bool stopping_ = false;
     std::thread thread_;
 

@@ -1,5 +1,6 @@
 #include "bridge/paho_options.h"
 
+#include <MQTTAsync.h>
 #include <mqtt/ssl_options.h>
 #include <mqtt/string_collection.h>
 #include <mqtt/will_options.h>
@@ -18,6 +19,8 @@ bool uses_tls(const BridgeSettings& settings) {
 }
 
 }  // namespace
+
+void quiet_paho_trace() { MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR); }
 
 mqtt::create_options paho_create_options(const BridgeSettings& settings) {
     mqtt::create_options options{settings.mqtt5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1};
