@@ -39,7 +39,7 @@ struct BridgeSettings {
     CloudMessage birth;  // published at each connect
     std::chrono::milliseconds reconnect_initial{500};
     std::chrono::milliseconds reconnect_max{10000};
-    std::size_t max_inflight = 100;
+    std::size_t max_inflight = 256;
     std::uint32_t max_messages_per_second = 0;  // 0: no limit
     std::uint64_t max_bytes_per_second = 0;     // topic + payload; 0: no limit
     broker::OutboxBounds outbox;

@@ -153,7 +153,7 @@ struct Bridge {
     bool birth_retain = true;
     std::uint32_t reconnect_initial_ms = 500;   // retry delay floor; half the outage up to reconnect_max_ms, jitter
     std::uint32_t reconnect_max_ms = 10000;
-    std::uint32_t max_inflight = 100;           // unacknowledged QoS 1/2 PUBLISH to the cloud
+    std::uint32_t max_inflight = 256;           // unacknowledged QoS 1/2 PUBLISH to the cloud
     std::uint32_t max_messages_per_second = 0;  // send rate limit (cloud quotas); 0 = none
     std::uint64_t max_bytes_per_second = 0;     // topic + payload bytes; 0 = none
     std::uint64_t outbox_max_messages = 1000000;   // beyond either bound the oldest messages are dropped

@@ -46,7 +46,7 @@ retain = false
     CHECK(bridge.client_id == "willgate-cloud");
     CHECK(bridge.mqtt_version == "3.1.1");
     CHECK(bridge.verify);
-    CHECK(bridge.max_inflight == 100);
+    CHECK(bridge.max_inflight == 256);
     CHECK(bridge.reconnect_initial_ms == 500);
     CHECK(bridge.reconnect_max_ms == 10000);
     REQUIRE(bridge.forward.size() == 2);
