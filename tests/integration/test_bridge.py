@@ -6,6 +6,7 @@ outbox's drop-oldest bound. Every wait is a condition with a deadline."""
 import re
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -196,6 +197,29 @@ def test_an_unreachable_cloud_is_reported_and_retried(tmp_path, broker_factory, 
     publisher.publish("sensors/x", "1", qos=1)
     gateway.stop()
     assert gateway.count_log(r"bridge cloud status: connected=no .* backlog=1 messages/") == 1
+
+
+def test_the_gateway_threads_are_named_for_top_and_ps(tmp_path, broker_factory):
+    """top -H, ps -L and perf show each thread's name: the store's writer, the socket closer
+    and each bridge's thread can be told apart when one of them is busy."""
+    cloud = Cloud(tmp_path / "cloud")  # never started: the bridge's thread runs all the same
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    gateway = broker_factory(config_text=bridge_config(data_dir, f"tcp://127.0.0.1:{cloud.port}"))
+    gateway.wait_for_log(r"bridge cloud: cannot connect to", 20)
+
+    def names():
+        found = set()
+        for task in Path(f"/proc/{gateway.proc.pid}/task").iterdir():
+            try:
+                found.add((task / "comm").read_text().strip())
+            except OSError:
+                pass  # a thread that ended meanwhile
+        return found
+
+    expected = {"wg-store", "wg-closer", "wg-bridge:cloud"}
+    wait_until(lambda: expected <= names(), 10, message=lambda: f"threads named {sorted(expected)}; "
+                                                                f"there are {sorted(names())}")
 
 
 def test_a_full_outbox_drops_the_oldest_messages_and_says_how_many(tmp_path, broker_factory):
