@@ -243,6 +243,7 @@ void CloudBridge::run() {
                 deadline = std::min(deadline, retry_publish_at_);
             const bool window_full = state_ == State::Connected && window_.in_flight() >= settings_.max_inflight;
             acks_to_wake_ = window_full ? std::max<std::size_t>(1, window_.in_flight() / 4) : 1;
+            // Any event other than an acknowledgement wakes the thread at once.
             const auto woken = [&] {
                 return stopping_ || commit_reported_ ||
                        (!events_.empty() && (acks_waiting_ >= acks_to_wake_ || acks_waiting_ < events_.size()));

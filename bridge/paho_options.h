@@ -18,8 +18,8 @@ namespace wg::bridge {
 // Paho C formats a trace line (vsnprintf under a process-wide mutex) for every
 // packet it sends or receives, into an in-memory ring kept for its own crash
 // dumps, unless its trace level is ERROR or above. Nothing reads that ring
-// here, and at a bridge's full rate the formatting was a tenth of Paho's CPU:
-// this raises the level (process-wide; any thread, any number of times).
+// here, and the formatting showed in every profile of a busy bridge: this
+// raises the level (process-wide; any thread, any number of times).
 void quiet_paho_trace();
 
 mqtt::create_options paho_create_options(const BridgeSettings& settings);
